@@ -1,0 +1,1 @@
+"""Importers for third-party transcript shapes (lexfridman.com pages, captions, Name: text)."""

@@ -1,0 +1,59 @@
+"""Lemmas from packaged data (simplemma), looked up once per word type.
+
+A text of 100,000 tokens has perhaps 8,000 distinct types; :func:`lemma_map` lemmatizes
+each type once and the bag of tokens is then re-keyed (:func:`lemmatize_counts`). Tokens
+made by the phrase list (they contain ``_``), numbers and names with digits are their
+own lemma. French elided articles map to their full forms (``l'`` -> ``le``).
+
+Reference: Barbaresi, A. (2023). *simplemma: a simple multilingual lemmatizer for Python*.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import simplemma
+
+from .tokenize import check_language
+
+FR_ELISIONS = {"l'": "le", "d'": "de", "j'": "je", "m'": "me", "n'": "ne", "s'": "se", "t'": "te",
+               "c'": "ce", "qu'": "que", "jusqu'": "jusque", "lorsqu'": "lorsque",
+               "puisqu'": "puisque", "quoiqu'": "quoique"}
+#: Corrections where simplemma's dictionary is wrong for this domain's vocabulary.
+OVERRIDES = {
+    "en": {"gpus": "gpu", "tpus": "tpu", "cpus": "cpu", "llms": "llm", "h100s": "h100", "datum": "data",
+           "data": "data", "ais": "ai"},
+    "fr": {"gpu": "gpu", "ia": "ia", "données": "donnée", "modèles": "modèle", "open": "open"},
+}
+
+
+@lru_cache(maxsize=200_000)
+def lemma(token: str, lang: str) -> str:
+    """The lemma of one lower-cased token."""
+    override = OVERRIDES[check_language(lang)].get(token)
+    if override:
+        return override
+    if lang == "fr" and token in FR_ELISIONS:
+        return FR_ELISIONS[token]
+    if "_" in token or any(ch.isdigit() for ch in token):
+        return token
+    return simplemma.lemmatize(token, lang=lang).lower()
+
+
+def lemma_map(types, lang: str) -> dict[str, str]:
+    """``{type: lemma}`` for every distinct type in ``types``."""
+    return {t: lemma(t, lang) for t in set(types)}
+
+
+def lemmatize_counts(counts: Counter, lang: str) -> Counter:
+    """Re-key a bag of tokens by lemma, summing the counts of types that share one."""
+    out: Counter = Counter()
+    for token, n in counts.items():
+        out[lemma(token, lang)] += n
+    return out
+
+
+def lemmatize_tokens(tokens: list[str], lang: str) -> list[str]:
+    """Lemmas of a token sequence (each distinct type looked up once)."""
+    mapping = lemma_map(tokens, lang)
+    return [mapping[t] for t in tokens]

@@ -1,0 +1,51 @@
+"""Stopword lists that need no download.
+
+The base lists are the Stopwords ISO collection (``stopwordsiso`` package; Diaz, G.,
+*stopwords-iso*, 2016-2020), chosen because NLTK's lists need ``nltk.download()``. The
+project adds a documented domain list, ``corpus/stopwords_domain.csv`` (one row per word
+with the reason: transcript fillers, stage directions such as ``[rires]``, editorial
+``ndlr``). Elided French articles (``l'``, ``d'``...) are stopwords too.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+import stopwordsiso
+
+from .lemmas import FR_ELISIONS
+from .paths import corpus_dir
+from .textio import InputError
+from .tokenize import check_language
+
+DOMAIN_FILE = "stopwords_domain.csv"
+
+
+def domain_stopwords(lang: str, path=None) -> dict[str, str]:
+    """``{word: reason}`` from the project's domain list for ``lang``."""
+    path = path or corpus_dir() / DOMAIN_FILE
+    out = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for line_no, row in enumerate(csv.DictReader(handle), start=2):
+            if not row.get("word") or not row.get("reason"):
+                raise InputError(path, "each row needs a word and a reason", line=line_no)
+            if row["lang"] == lang:
+                out[row["word"].strip().lower()] = row["reason"]
+    return out
+
+
+@lru_cache(maxsize=4)
+def stopwords(lang: str) -> frozenset[str]:
+    """Packaged list + domain list (+ French elisions), lower-cased, apostrophes unified."""
+    check_language(lang)
+    words = {w.lower().replace("’", "'") for w in stopwordsiso.stopwords(lang)}
+    words |= set(domain_stopwords(lang))
+    if lang == "fr":
+        words |= set(FR_ELISIONS) | set(FR_ELISIONS.values())
+    return frozenset(words)
+
+
+def is_content(token: str, lang: str) -> bool:
+    """True for tokens worth counting: not a stopword, not a bare number, 2+ characters."""
+    return (len(token) > 1 and token not in stopwords(lang)
+            and not token.replace(".", "").replace(",", "").replace("%", "").isdigit())

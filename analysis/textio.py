@@ -1,0 +1,92 @@
+"""Reading raw text robustly and writing files atomically.
+
+Raw documents arrive with a UTF-8 byte-order mark, Windows line endings or Latin-1
+bytes. :func:`read_text` turns all of these into one clean ``str`` with ``\\n`` line
+endings. :func:`atomic_write_text` writes to a temporary file in the target folder and
+renames it into place, so a crash never leaves a half-written file behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class InputError(ValueError):
+    """Bad input: says which file (and line, where there is one), what is wrong, what to do."""
+
+    def __init__(self, path, message: str, *, line: int | None = None, hint: str | None = None):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.message = message
+        self.hint = hint
+        where = str(self.path) if self.path is not None else "<input>"
+        if line is not None:
+            where += f", line {line}"
+        text = f"{where}: {message}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+
+def sha256_file(path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def decode_bytes(data: bytes, path=None) -> tuple[str, str]:
+    """Decode raw bytes; return ``(text, encoding_used)``.
+
+    UTF-8 (with or without BOM) is tried first; bytes that are not UTF-8 are read as
+    Windows-1252, a superset of Latin-1's printable range that French press exports use.
+    Line endings are normalised to ``\\n`` and a NUL byte is refused (binary file).
+    """
+    if b"\x00" in data:
+        raise InputError(path, "looks like a binary file (it contains NUL bytes)",
+                         hint="give a plain-text, Markdown or HTML file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = data[3:].decode("utf-8"), "utf-8-sig"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding
+
+
+def read_text(path) -> str:
+    """Read a text file whatever its encoding and line endings (see :func:`decode_bytes`)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "file not found", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file") from None
+    return decode_bytes(data, path)[0]
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path, text: str) -> None:
+    """Write UTF-8 text with ``\\n`` line endings atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
