@@ -2,9 +2,11 @@
 
 The base lists are the Stopwords ISO collection (``stopwordsiso`` package; Diaz, G.,
 *stopwords-iso*, 2016-2020), chosen because NLTK's lists need ``nltk.download()``. The
-project adds a documented domain list, ``corpus/stopwords_domain.csv`` (one row per word
-with the reason: transcript fillers, stage directions such as ``[rires]``, editorial
-``ndlr``). Elided French articles (``l'``, ``d'``...) are stopwords too.
+project edits them with a documented domain list, ``corpus/stopwords_domain.csv``: one
+row per word, ``action`` ``add`` (transcript fillers, stage directions such as
+``[rires]``, editorial ``ndlr``) or ``remove`` (content words the generic list wrongly
+drops, first of all English ``ai``), each with its reason. Elided French articles
+(``l'``, ``d'``...) are stopwords too.
 """
 from __future__ import annotations
 
@@ -21,15 +23,16 @@ from .tokenize import check_language
 DOMAIN_FILE = "stopwords_domain.csv"
 
 
-def domain_stopwords(lang: str, path=None) -> dict[str, str]:
-    """``{word: reason}`` from the project's domain list for ``lang``."""
+def domain_stopwords(lang: str, action: str = "add", path=None) -> dict[str, str]:
+    """``{word: reason}`` from the project's domain list for ``lang`` and ``action``."""
     path = path or corpus_dir() / DOMAIN_FILE
     out = {}
     with open(path, encoding="utf-8", newline="") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
-            if not row.get("word") or not row.get("reason"):
-                raise InputError(path, "each row needs a word and a reason", line=line_no)
-            if row["lang"] == lang:
+            if not row.get("word") or not row.get("reason") or row.get("action") not in ("add", "remove"):
+                raise InputError(path, "each row needs a word, an action (add or remove) and a reason",
+                                 line=line_no)
+            if row["lang"] == lang and row["action"] == action:
                 out[row["word"].strip().lower()] = row["reason"]
     return out
 
@@ -39,7 +42,8 @@ def stopwords(lang: str) -> frozenset[str]:
     """Packaged list + domain list (+ French elisions), lower-cased, apostrophes unified."""
     check_language(lang)
     words = {w.lower().replace("’", "'") for w in stopwordsiso.stopwords(lang)}
-    words |= set(domain_stopwords(lang))
+    words |= set(domain_stopwords(lang, "add"))
+    words -= set(domain_stopwords(lang, "remove"))
     if lang == "fr":
         words |= set(FR_ELISIONS) | set(FR_ELISIONS.values())
     return frozenset(words)
