@@ -1,0 +1,89 @@
+"""The command line: ``python -m analysis <command>``.
+
+Each command is a thin wrapper over a library function; tables go to standard output
+as CSV so they can be piped (``python -m analysis corpus --format csv > turns.csv``).
+Errors are printed as one line naming the file and what to do, with exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .textio import InputError
+
+
+def _write_table(table, fmt: str) -> None:
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        with __import__("pandas").option_context("display.width", 200, "display.max_rows", 200):
+            print(table.to_string(index=False))
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    for path in build():
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_corpus(args) -> int:
+    from .corpus import load_corpus
+    turns = load_corpus(segments=None if args.all_segments else ("interview",))
+    if args.doc:
+        turns = turns[turns["doc_id"].isin(args.doc)]
+    _write_table(turns, args.format)
+    return 0
+
+
+def cmd_terms(args) -> int:
+    from .corpus import load_corpus
+    from .frequencies import term_frequencies
+    turns = load_corpus(docs=[args.doc])
+    table = term_frequencies(turns, by=args.by, level=args.level, min_count=args.min_count)
+    _write_table(table.head(args.top) if args.top else table, args.format)
+    return 0
+
+
+COMMANDS = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis",
+                                     description="AI-discourse corpus: build it, query it, export figures.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name, handler, help_text):
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    def with_format(command):
+        command.add_argument("--format", choices=("csv", "table"), default="table")
+        return command
+
+    add("build", cmd_build, "ingest seeds/ into corpus/ and regenerate corpus/catalog.csv")
+    corpus = with_format(add("corpus", cmd_corpus, "the table of turns (catalog metadata joined on)"))
+    corpus.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    corpus.add_argument("--all-segments", action="store_true", help="include intros, outros, sponsor reads")
+    terms = with_format(add("terms", cmd_terms, "term frequencies of one document"))
+    terms.add_argument("--doc", required=True, help="doc_id (see `python -m analysis corpus`)")
+    terms.add_argument("--by", choices=("role", "speaker"), help="one table per speaker role or speaker")
+    terms.add_argument("--level", choices=("lemma", "token"), default="lemma")
+    terms.add_argument("--min-count", type=int, default=1)
+    terms.add_argument("--top", type=int, default=0, help="first N rows only (0 = all)")
+    for register in COMMANDS.values():
+        register(add, with_format)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (InputError, ValueError, FileExistsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
