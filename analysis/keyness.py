@@ -104,8 +104,8 @@ def keyness_table(target, reference, *, min_count: int = 5, top: int | None = No
     """
     t = _as_counts(target, "target")
     r = _as_counts(reference, "reference")
-    c = float(t.sum()) if target_size is None else float(target_size)
-    d = float(reference_size if reference_size is not None else r.sum())
+    c = float(t.sum() if target_size is None else target_size)
+    d = float(r.sum() if reference_size is None else reference_size)
     if c < t.sum() or d < r.sum() or c <= 0 or d <= 0:
         raise ValueError(f"corpus sizes ({c:g}, {d:g}) must be > 0 and at least the sums of "
                          f"the counts ({t.sum():g}, {r.sum():g})")
