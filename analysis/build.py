@@ -33,10 +33,10 @@ def print_metadata(source: dict, parsed, raw_path: Path) -> dict:
     """Catalog metadata of a parsed print interview: printed facts plus the sources entry."""
     truncated = [side for side, flag in (("start", parsed.truncated_start), ("end", parsed.truncated_end)) if flag]
     meta = {
-        "doc_id": source["doc_id"],
+        "doc_id": source["doc_id"], "title": source.get("title") or parsed.headline,
         "interviewee": source.get("interviewee") or parsed.interviewee,
         "organization": source.get("organization") or parsed.organization_as_printed,
-        "role": source.get("role") or parsed.role_as_printed,
+        "interviewee_role": source.get("interviewee_role") or parsed.role_as_printed,
         "date": source.get("date"), "date_precision": source.get("date_precision"),
         "date_evidence": source.get("date_evidence", ""),
         "outlet": source.get("outlet") or parsed.masthead,
@@ -47,7 +47,7 @@ def print_metadata(source: dict, parsed, raw_path: Path) -> dict:
         "source_repo": source.get("source_repo", ""), "source_path": source.get("source_path", ""),
         "source_commit": source.get("source_commit", ""), "source_url": source.get("source_url", ""),
         "licence": source.get("licence", ""),
-        "notes": " ".join([source.get("notes", ""), *parsed.notes]).strip(),
+        "notes": "; ".join(note.strip().rstrip(".") for note in [source.get("notes", ""), *parsed.notes] if note),
     }
     return {key: meta.get(key, "") for key in COLUMNS if key not in COMPUTED}
 

@@ -14,7 +14,7 @@ from .textio import InputError, atomic_write_text
 
 CATALOG_FILE = "catalog.csv"
 COLUMNS = [
-    "doc_id", "interviewee", "organization", "role", "date", "date_precision", "date_evidence",
+    "doc_id", "title", "interviewee", "organization", "interviewee_role", "date", "date_precision", "date_evidence",
     "outlet", "format", "language", "text_availability", "speaker_labels", "turn_unit",
     "n_tokens", "n_turns", "truncated", "source_file", "source_sha256", "source_repo", "source_path",
     "source_commit", "source_url", "licence", "notes",

@@ -23,7 +23,9 @@ FR_ELISIONS = {"l'": "le", "d'": "de", "j'": "je", "m'": "me", "n'": "ne", "s'":
 OVERRIDES = {
     "en": {"gpus": "gpu", "tpus": "tpu", "cpus": "cpu", "llms": "llm", "h100s": "h100", "datum": "data",
            "data": "data", "ais": "ai"},
-    "fr": {"gpu": "gpu", "ia": "ia", "données": "donnée", "modèles": "modèle", "open": "open"},
+    # "imagine" in this corpus is Meta's image generator, not the verb imaginer.
+    "fr": {"gpu": "gpu", "ia": "ia", "données": "donnée", "modèles": "modèle", "open": "open",
+           "imagine": "imagine"},
 }
 
 

@@ -1,0 +1,67 @@
+"""Tokenizer, phrases, lemmas and stopwords: French and English, offline."""
+from collections import Counter
+
+import pytest
+
+from analysis.lemmas import lemma, lemma_map, lemmatize_counts
+from analysis.phrases import merge_phrases
+from analysis.stopwords import is_content, stopwords
+from analysis.tokenize import tokenize
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("l’accélérateur", ["l'", "accélérateur"]),
+    ("l'accélérateur", ["l'", "accélérateur"]),
+    ("jusqu’à lorsqu'il qu’est", ["jusqu'", "à", "lorsqu'", "il", "qu'", "est"]),
+    ("aujourd’hui", ["aujourd'hui"]),
+    ("lui-même peut-être", ["lui-même", "peut-être"]),
+    ("est-il a-t-elle", ["est", "il", "a", "elle"]),
+    ("rendez-vous", ["rendez-vous"]),
+    ("650.000 H100", ["650.000", "h100"]),
+    ("650\u00a0000 personnes", ["650", "000", "personnes"]),
+    ("1,5 70% 10x", ["1,5", "70%", "10x"]),
+    ("Llama 3 et GPT-4", ["llama_3", "et", "gpt_4"]),
+    ("l’open source", ["l'", "open_source"]),
+    ("IA, GPU !", ["ia", "gpu"]),
+])
+def test_french_tokens(text, expected):
+    assert tokenize(text, "fr") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We don't have GPUs.", ["we", "don't", "have", "gpus"]),
+    ("Open-source models, open source and data centers", ["open_source", "models", "open_source", "and",
+                                                         "data_center"]),
+    ("It's 1,000 H100s", ["it's", "1,000", "h100s"]),
+])
+def test_english_tokens(text, expected):
+    assert tokenize(text, "en") == expected
+
+
+def test_unknown_language_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="fr, en"):
+        tokenize("hola", "es")
+
+
+def test_phrases_respect_word_boundaries():
+    assert merge_phrases("reopen sources", "en") == "reopen sources"
+    assert merge_phrases("open sourced", "en") == "open sourced"
+
+
+def test_lemmas_of_elisions_and_domain_words():
+    assert lemma("l'", "fr") == "le" and lemma("qu'", "fr") == "que"
+    assert lemma("gpus", "en") == "gpu"
+    assert lemma("open_source", "fr") == "open_source"
+    assert lemma("chercheurs", "fr") == "chercheur"
+
+
+def test_lemmatize_counts_merges_types_sharing_a_lemma():
+    assert lemmatize_counts(Counter({"models": 2, "model": 1}), "en") == Counter({"model": 3})
+    assert lemma_map(["models", "models", "model"], "en") == {"models": "model", "model": "model"}
+
+
+def test_stopwords_domain_list_adds_and_removes():
+    assert "ai" not in stopwords("en")          # removed: the corpus's subject
+    assert "uh" in stopwords("en") and "ndlr" in stopwords("fr")
+    assert "l'" in stopwords("fr")
+    assert is_content("gpu", "fr") and not is_content("650.000", "fr") and not is_content("le", "fr")
