@@ -77,15 +77,13 @@ FOOTER_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
 _SEPARATOR = re.compile(r"[-–—_*=~•][-–—_*=~• ]*")
 _HEADLINE = re.compile(r"(?P<quote>[«“\"].+[»”\"])\s*\((?P<attr>[^()]+)\)")
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: "j'ai" -> j, ai; "we're" -> we, re
-_FIRST = {"fr": {"je", "j", "me", "m", "moi", "mon", "ma", "mes", "nous", "notre", "nos",
-                 "on"},
+_FIRST = {"fr": {"je", "j", "me", "m", "moi", "mon", "ma", "mes", "nous", "notre", "nos", "on"},
           "en": {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}}
 _SECOND = {"fr": {"vous", "votre", "vos", "vôtre", "vôtres", "tu", "te", "toi", "ton", "tes"},
            "en": {"you", "your", "yours", "yourself", "yourselves"}}
-_NO_OPENING = {"fr": {"dont", "lequel", "laquelle", "lesquels", "lesquelles", "auquel",
-                      "duquel"}, "en": {"whom", "whereby", "whereas", "whose"}}
-_SPLITS = {"fr": [("chez", r" chez "), ("de", r" (?:de |d['’])(?=[A-ZÀ-Ý])")],
-           "en": [("at", r" at "), ("of", r" of (?=[A-Z])")]}
+_NO_OPENING = {"fr": {"dont", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"},
+               "en": {"whom", "whereby", "whereas", "whose"}}
+_SPLITS = {"fr": [r" chez ", r" (?:de |d['’])(?=[A-ZÀ-Ý])"], "en": [r" at ", r" of (?=[A-Z])"]}
 _CLOSERS = " »”\"’')]"
 _FINAL = (".", "!", "?", "…", ":", "»", "”", "\"", ")")
 
@@ -117,7 +115,7 @@ def split_description(description: str, lang: str) -> tuple[str, str | None]:
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    for _, pattern in _SPLITS[lang] + [("comma", r", ")]:
+    for pattern in _SPLITS[lang] + [r", "]:
         hits = list(re.finditer(pattern, description))
         if hits:
             role = description[:hits[-1].start()].strip(" ,")
@@ -125,10 +123,6 @@ def split_description(description: str, lang: str) -> tuple[str, str | None]:
             if role and org:
                 return role, org
     return description.strip(), None
-
-
-def _is_footer(line: str) -> bool:
-    return len(line) <= 120 and any(p.fullmatch(line) for p in FOOTER_PATTERNS)
 
 
 def _label(text: str, lang: str, previous: str | None) -> tuple[str, str, bool]:
@@ -139,7 +133,7 @@ def _label(text: str, lang: str, previous: str | None) -> tuple[str, str, bool]:
     if end.endswith(("...", "…")):
         return "interviewer", "ends with an ellipsis: question left hanging", True
     words = [w for w in _WORD.findall(text) if not (len(w) > 1 and w.isupper())]  # not US
-    first = [w for w in words if w.lower() in _FIRST[lang] and (w != "i")]
+    first = [w for w in words if w.lower() in _FIRST[lang] and w != "i"]
     second = [w for w in words if w.lower() in _SECOND[lang]]
     if len(second) > len(first):
         return "interviewer", f"second-person address ({', '.join(second[:3])}) outweighs " \
@@ -152,12 +146,6 @@ def _label(text: str, lang: str, previous: str | None) -> tuple[str, str, bool]:
     if previous == "interviewer":
         return "interviewee", "no cue; follows the journalist's paragraph: answer", False
     return "interviewer", "no cue; first paragraph: the journalist's opening", False
-
-
-def _opens_mid_sentence(text: str, lang: str) -> bool:
-    first_word = (_WORD.findall(text[:40]) or [""])[0]
-    return (text[0].islower() or text.startswith((",", ";", "…", "..."))
-            or first_word.lower() in _NO_OPENING[lang])
 
 
 def parse_print_interview(text: str, *, lang: str, path=None, interviewee: str | None = None,
@@ -181,18 +169,20 @@ def parse_print_interview(text: str, *, lang: str, path=None, interviewee: str |
                          hint="export the interview from the press database as plain text")
     out = PrintInterview(lang=lang)
     stop = len(filled)
-    while stop > 0 and _is_footer(filled[stop - 1][1]):
+    while stop and len(filled[stop - 1][1]) <= 120 and any(
+            p.fullmatch(filled[stop - 1][1]) for p in FOOTER_PATTERNS):
         stop -= 1
     out.footer = [s for _, s in filled[stop:]]
 
     # Head: up to a separator, else up to an attributed headline, else none.
-    sep = next((i for i, (_, s) in enumerate(filled[:min(6, stop)]) if _SEPARATOR.fullmatch(s)), None)
+    sep = next((i for i, (_, s) in enumerate(filled[:min(6, stop)])
+                if _SEPARATOR.fullmatch(s)), None)
     hl = next((i for i, (_, s) in enumerate(filled[:min(3, stop)]) if _HEADLINE.fullmatch(s)), None)
     start = sep + 1 if sep is not None else (hl + 1 if hl is not None else 0)
     head = [s for _, s in filled[:sep if sep is not None else start]]
     if not head:
-        out.notes.append("no separator line and no attributed headline: no masthead or "
-                         "headline; the whole text is read as the interview body")
+        out.notes.append("no masthead or headline found before the body (no separator "
+                         "line, no attributed headline): the whole text is the body")
     hl = next((i for i, s in enumerate(head) if _HEADLINE.fullmatch(s)),
               1 if len(head) > 1 else None)
     out.masthead = head[0] if head and hl != 0 else None
@@ -252,7 +242,8 @@ def parse_print_interview(text: str, *, lang: str, path=None, interviewee: str |
             out.turns.append(Turn(speaker=speakers[role], role=role, text=s, notes=notes))
 
     first, last = labelled[0], labelled[-1]
-    if _opens_mid_sentence(first[1], lang):
+    opening = (_WORD.findall(first[1][:40]) or [""])[0].lower()
+    if first[1][0].islower() or first[1][0] in ",;…." or opening in _NO_OPENING[lang]:
         out.truncated_start = True
         out.notes.append(f"body opens mid-sentence at line {first[0]} ({first[1][:30]!r}...): "
                          f"the start of this {first[2]} turn is missing")
