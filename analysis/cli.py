@@ -45,7 +45,17 @@ def cmd_terms(args) -> int:
     return 0
 
 
-COMMANDS = {}
+def cmd_notebooks(args) -> int:
+    from .notebooks import run_all
+    run_all(args.name)
+    return 0
+
+
+def cmd_figures(args) -> int:
+    from .paper_figures import export_all
+    for path in export_all(args.name or None):
+        print(f"wrote {path}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--level", choices=("lemma", "token"), default="lemma")
     terms.add_argument("--min-count", type=int, default=1)
     terms.add_argument("--top", type=int, default=0, help="first N rows only (0 = all)")
-    for register in COMMANDS.values():
-        register(add, with_format)
+    notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
+    notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
+    figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
+    figures.add_argument("name", nargs="*", help="only these figures (default: all)")
     return parser
 
 

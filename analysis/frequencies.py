@@ -130,3 +130,17 @@ def tfidf(turns: pd.DataFrame, *, top: int = 10, level: str = "lemma", min_count
             rows.append((dtm.rows.at[r, "doc_id"], dtm.rows.at[r, "turn_id"], dtm.rows.at[r, "role"], rank,
                          dtm.terms[weights.indices[start + k]], float(weights.data[start + k])))
     return pd.DataFrame(rows, columns=["doc_id", "turn_id", "role", "rank", "term", "tfidf"])
+
+
+def vocabulary_summary(turns: pd.DataFrame) -> pd.DataFrame:
+    """Tokens and types at each step: all tokens, content tokens (stopwords out), lemmas."""
+    lang = _single_language(turns)
+    total: Counter = Counter()
+    for bag in turn_counts(turns):
+        total.update(bag)
+    content = Counter({t: n for t, n in total.items() if is_content(t, lang)})
+    lemmas = normalised_bag(total, lang)
+    rows = [("all tokens", sum(total.values()), len(total)),
+            ("content tokens (stopwords and numbers removed)", sum(content.values()), len(content)),
+            ("content lemmas", sum(lemmas.values()), len(lemmas))]
+    return pd.DataFrame(rows, columns=["step", "tokens", "types"])

@@ -59,3 +59,18 @@ def lemmatize_tokens(tokens: list[str], lang: str) -> list[str]:
     """Lemmas of a token sequence (each distinct type looked up once)."""
     mapping = lemma_map(tokens, lang)
     return [mapping[t] for t in tokens]
+
+
+def lemmas_and_stems(tokens, lang: str) -> "pandas.DataFrame":
+    """Each distinct token beside its lemma (simplemma) and its Snowball stem (NLTK, no data needed).
+
+    Stemming cuts suffixes by rule (Porter 1980; the Snowball French stemmer), so it
+    conflates ``chercheurs`` and ``cherche``; lemmatizing looks the word up, so it keeps
+    them apart. The table shows where the two disagree.
+    """
+    import pandas as pd
+    from nltk.stem.snowball import SnowballStemmer
+
+    stemmer = SnowballStemmer({"fr": "french", "en": "english"}[check_language(lang)])
+    rows = [(t, lemma(t, lang), stemmer.stem(t)) for t in dict.fromkeys(tokens)]
+    return pd.DataFrame(rows, columns=["token", "lemma", "stem"])
