@@ -9,9 +9,8 @@ Reference: Barbaresi, A. (2023). *simplemma: a simple multilingual lemmatizer fo
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
-from functools import lru_cache
-
 import simplemma
 
 from .tokenize import check_language
@@ -29,16 +28,50 @@ OVERRIDES = {
 }
 
 
-@lru_cache(maxsize=200_000)
+_CACHE: dict[tuple[str, str], str] = {}
+_DIGIT = re.compile(r"\d")
+_DICTIONARIES: dict = {}
+
+
 def lemma(token: str, lang: str) -> str:
-    """The lemma of one lower-cased token."""
+    """The lemma of one lower-cased token (memoised: each type is looked up once)."""
+    try:
+        return _CACHE[token, lang]
+    except KeyError:
+        result = _CACHE[token, lang] = _lookup(token, lang)
+        return result
+
+
+def clear_cache() -> None:
+    """Forget memoised lemmas (after editing OVERRIDES, or to time a cold run)."""
+    _CACHE.clear()
+
+
+def _dictionary(lang: str):
+    """simplemma's word -> lemma dictionary for ``lang``, or None if this version hides it."""
+    if lang not in _DICTIONARIES:
+        try:
+            from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
+            _DICTIONARIES[lang] = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+        except (ImportError, AttributeError):
+            _DICTIONARIES[lang] = None
+    return _DICTIONARIES[lang]
+
+
+def _lookup(token: str, lang: str) -> str:
     override = OVERRIDES[check_language(lang)].get(token)
     if override:
         return override
     if lang == "fr" and token in FR_ELISIONS:
         return FR_ELISIONS[token]
-    if "_" in token or any(ch.isdigit() for ch in token):
+    if "_" in token or _DIGIT.search(token):
         return token
+    # Fast path: a plain word found in simplemma's dictionary gets the dictionary's lemma,
+    # which is what simplemma.lemmatize returns for it (tests/test_tokenize.py checks).
+    dictionary = _dictionary(lang) if token.isalpha() else None
+    entry = dictionary.get(token) if dictionary is not None else None
+    if entry is not None:
+        return entry.lower()
     return simplemma.lemmatize(token, lang=lang).lower()
 
 
@@ -51,7 +84,8 @@ def lemmatize_counts(counts: Counter, lang: str) -> Counter:
     """Re-key a bag of tokens by lemma, summing the counts of types that share one."""
     out: Counter = Counter()
     for token, n in counts.items():
-        out[lemma(token, lang)] += n
+        key = _CACHE.get((token, lang)) or lemma(token, lang)
+        out[key] += n
     return out
 
 

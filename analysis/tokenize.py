@@ -13,16 +13,22 @@ are merged (:mod:`analysis.phrases`). What it does, by example:
 * Numbers keep their grouping: ``650.000``, ``1,5``, ``10x``, ``70%``.
 * Names with digits stay whole: ``h100``; ``llama 3`` is merged by the phrase list.
 * Punctuation is dropped.
+
+Multiword terms from ``corpus/phrases.csv`` are then merged into one token each
+(``open source`` -> ``open_source``; :mod:`analysis.phrases`).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
-from .phrases import merge_phrases
+from .phrases import PhraseMatcher, load_phrase_table, phrase_file
+from .textio import InputError
 
 LANGUAGES = ("fr", "en")
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
+#: Characters unified before tokenizing (str.replace per character is ~20x faster than str.translate).
+UNIFY = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("\u00a0", " "), ("\u202f", " "))
 
 _NUMBER = r"\d+(?:[.,]\d{3})+(?:[.,]\d+)?%?|\d+(?:[.,]\d+)?(?:%|x\b)?"
 _WORD = r"\w+(?:[-']\w+)*"
@@ -45,7 +51,10 @@ def check_language(lang: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower-case and unify apostrophes and non-breaking spaces."""
-    return text.translate(APOSTROPHES).lower()
+    for char, replacement in UNIFY:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text.lower()
 
 
 def _split_inversions(tokens: list[str]) -> list[str]:
@@ -59,18 +68,78 @@ def _split_inversions(tokens: list[str]) -> list[str]:
     return out
 
 
+def raw_tokens(text: str, lang: str) -> list[str]:
+    """Tokens before multiword terms are merged."""
+    tokens = TOKEN_PATTERNS[check_language(lang)].findall(normalise(text))
+    return _split_inversions(tokens) if lang == "fr" else tokens
+
+
+@lru_cache(maxsize=16)
+def _matcher(lang: str, path: str, mtime_ns: int) -> PhraseMatcher:
+    return PhraseMatcher.from_table(load_phrase_table(path), lang, lambda t: raw_tokens(t, lang), path)
+
+
+def phrase_matcher(lang: str, path=None) -> PhraseMatcher:
+    """The phrase matcher for ``lang``; rebuilt when the phrase list file changes."""
+    path = phrase_file(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise InputError(path, "phrase list not found", hint="restore corpus/phrases.csv") from None
+    return _matcher(check_language(lang), str(path), mtime)
+
+
 def tokenize(text: str, lang: str, *, phrases: bool = True) -> list[str]:
     """Lower-cased tokens of ``text`` in ``lang`` (``"fr"`` or ``"en"``), phrases merged."""
-    pattern = TOKEN_PATTERNS[check_language(lang)]
-    text = normalise(text)
-    if phrases:
-        text = merge_phrases(text, lang)
-    tokens = pattern.findall(text)
-    if lang == "fr":
-        tokens = _split_inversions(tokens)
-    return tokens
+    tokens = raw_tokens(text, lang)
+    return phrase_matcher(lang).merge(tokens) if phrases else tokens
+
+
+_CHUNK_TOKENS: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in LANGUAGES}
+_CHUNK_CACHE_LIMIT = 500_000
+
+
+def _chunk_tokenizer(lang: str):
+    """``tokens_of(chunk)``: raw tokens of one whitespace-free chunk, memoised per language."""
+    cache, pattern = _CHUNK_TOKENS[lang], TOKEN_PATTERNS[lang]
+
+    def tokens_of(chunk: str) -> tuple[str, ...]:
+        try:
+            return cache[chunk]
+        except KeyError:
+            if chunk.isalpha():            # most chunks: a plain word is its own single token
+                result = cache[chunk] = (chunk,)
+                return result
+            tokens = pattern.findall(chunk)
+            if lang == "fr":
+                tokens = _split_inversions(tokens)
+            if len(cache) >= _CHUNK_CACHE_LIMIT:
+                cache.clear()
+            result = cache[chunk] = tuple(tokens)
+            return result
+
+    return tokens_of
+
+
+def clear_cache() -> None:
+    """Forget memoised chunk tokenizations (to time a cold run, or free memory)."""
+    for cache in _CHUNK_TOKENS.values():
+        cache.clear()
 
 
 def count_tokens(text: str, lang: str, *, phrases: bool = True) -> Counter:
-    """Bag of tokens of ``text`` (see :func:`tokenize`)."""
-    return Counter(tokenize(text, lang, phrases=phrases))
+    """Bag of tokens of ``text``: the same as ``Counter(tokenize(text, lang))``, faster.
+
+    No token spans whitespace, so the text is split at whitespace, each distinct chunk
+    is tokenized once, and counts are summed over chunk types (the tokenize-once-per-type
+    idea that :mod:`analysis.lemmas` applies to lemmas).
+    """
+    chunks = normalise(text).split()
+    tokens_of = _chunk_tokenizer(check_language(lang))
+    if phrases:
+        return phrase_matcher(lang).count_chunks(chunks, tokens_of)
+    counts: Counter = Counter()
+    for chunk, n in Counter(chunks).items():
+        for token in tokens_of(chunk):
+            counts[token] += n
+    return counts

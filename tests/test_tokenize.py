@@ -3,10 +3,9 @@ from collections import Counter
 
 import pytest
 
-from analysis.lemmas import lemma, lemma_map, lemmatize_counts
-from analysis.phrases import merge_phrases
+from analysis.lemmas import OVERRIDES, lemma, lemma_map, lemmatize_counts
 from analysis.stopwords import is_content, stopwords
-from analysis.tokenize import tokenize
+from analysis.tokenize import count_tokens, tokenize
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -43,9 +42,19 @@ def test_unknown_language_is_refused_with_the_choices():
         tokenize("hola", "es")
 
 
-def test_phrases_respect_word_boundaries():
-    assert merge_phrases("reopen sources", "en") == "reopen sources"
-    assert merge_phrases("open sourced", "en") == "open sourced"
+def test_phrases_respect_word_boundaries_and_count_like_tokenize():
+    assert tokenize("reopen sources", "en") == ["reopen", "sources"]
+    assert tokenize("open sourced", "en") == ["open", "sourced"]
+    text = "Open source, open-source and OPEN SOURCES; the data centres of a datacenter. Open"
+    assert count_tokens(text, "en") == Counter(tokenize(text, "en"))
+    assert count_tokens(text, "en")["open_source"] == 3 and count_tokens(text, "en")["data_center"] == 2
+
+
+def test_count_tokens_equals_counter_of_tokenize_on_the_seed():
+    from analysis.paths import PROJECT_ROOT
+    from analysis.textio import read_text
+    text = read_text(PROJECT_ROOT / "seeds" / "000_f7e0c75ec0433191.txt")
+    assert count_tokens(text, "fr") == Counter(tokenize(text, "fr"))
 
 
 def test_lemmas_of_elisions_and_domain_words():
@@ -65,3 +74,19 @@ def test_stopwords_domain_list_adds_and_removes():
     assert "uh" in stopwords("en") and "ndlr" in stopwords("fr")
     assert "l'" in stopwords("fr")
     assert is_content("gpu", "fr") and not is_content("650.000", "fr") and not is_content("le", "fr")
+
+
+def test_dictionary_fast_path_agrees_with_simplemma():
+    import simplemma
+
+    from analysis.lemmas import _lookup
+    from analysis.paths import PROJECT_ROOT
+    from analysis.textio import read_text
+    seed = set(tokenize(read_text(PROJECT_ROOT / "seeds" / "000_f7e0c75ec0433191.txt"), "fr"))
+    english = set(tokenize("The researchers were training larger models on thousands of chips while "
+                           "companies built data centers and argued about elections, deepfakes and "
+                           "watermarking; he said she thought they'd gone", "en"))
+    for words, lang in ((seed, "fr"), (english, "en")):
+        for word in words:
+            if word.isalpha() and word not in OVERRIDES[lang]:
+                assert _lookup(word, lang) == simplemma.lemmatize(word, lang=lang).lower(), word
