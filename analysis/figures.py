@@ -39,11 +39,13 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
 }
 _O = OKABE_ITO
-#: One colour per theme (yellow and black are left for highlights and fallbacks).
+#: One colour per theme: the dictionary's eight themes use all eight Okabe-Ito colours;
+#: markers and line styles (by position) tell them apart in grayscale.
 THEME_COLOURS = {
     "compute_scarcity": _O["vermillion"], "open_source_risk": _O["blue"],
     "elections_misinformation": _O["reddish_purple"], "talent_war": _O["orange"],
     "safety_guardrails": _O["bluish_green"], "bias_representation": _O["sky_blue"],
+    "regulation_policy": _O["yellow"], "agi_future": _O["black"],
 }
 #: One colour per organization. Nine organizations share eight colours: DeepMind and
 #: Google DeepMind (the same lab before and after the 2023 merger) share sky blue and

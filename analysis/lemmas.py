@@ -20,11 +20,11 @@ FR_ELISIONS = {"l'": "le", "d'": "de", "j'": "je", "m'": "me", "n'": "ne", "s'":
                "puisqu'": "puisque", "quoiqu'": "quoique"}
 #: Corrections where simplemma's dictionary is wrong for this domain's vocabulary.
 OVERRIDES = {
-    "en": {"gpus": "gpu", "tpus": "tpu", "cpus": "cpu", "llms": "llm", "h100s": "h100", "datum": "data",
-           "data": "data", "ais": "ai"},
+    "en": {"gpus": "gpu", "tpus": "tpu", "cpus": "cpu", "llms": "llm", "h100s": "h100", "h200s": "h200",
+           "a100s": "a100", "b200s": "b200", "gb200s": "gb200", "datum": "data", "data": "data", "ais": "ai"},
     # "imagine" in this corpus is Meta's image generator, not the verb imaginer.
-    "fr": {"gpu": "gpu", "ia": "ia", "données": "donnée", "modèles": "modèle", "open": "open",
-           "imagine": "imagine"},
+    "fr": {"gpu": "gpu", "gpus": "gpu", "tpus": "tpu", "h100s": "h100", "clusters": "cluster", "ia": "ia",
+           "données": "donnée", "modèles": "modèle", "open": "open", "imagine": "imagine"},
 }
 
 

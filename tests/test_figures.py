@@ -58,7 +58,9 @@ def test_theme_colours_are_okabe_ito_and_distinct():
     assert set(F.OKABE_ITO.values()) == OKABE_ITO_HEX
     colours = list(F.THEME_COLOURS.values())
     assert set(colours) <= OKABE_ITO_HEX
-    assert len(set(colours)) == len(colours) == 6
+    assert len(set(colours)) == len(colours)
+    from analysis.themes import load_dictionary
+    assert set(F.THEME_COLOURS) == set(load_dictionary()["theme"]), "every theme needs its fixed colour"
     assert set(F.ORG_COLOURS.values()) <= OKABE_ITO_HEX
     assert set(F.FALLBACK_COLOURS) <= OKABE_ITO_HEX
     assert F.HIGHLIGHT_COLOUR in OKABE_ITO_HEX
