@@ -59,8 +59,11 @@ def test_theme_colours_are_okabe_ito_and_distinct():
     colours = list(F.THEME_COLOURS.values())
     assert set(colours) <= OKABE_ITO_HEX
     assert len(set(colours)) == len(colours)
+    from analysis.paths import PROJECT_ROOT
     from analysis.themes import load_dictionary
-    assert set(F.THEME_COLOURS) == set(load_dictionary()["theme"]), "every theme needs its fixed colour"
+    corpus = PROJECT_ROOT / "corpus"
+    themes = load_dictionary(corpus / "themes" / "dictionary.csv", phrases_path=corpus / "phrases.csv")["theme"]
+    assert set(F.THEME_COLOURS) == set(themes), "every theme needs its fixed colour"
     assert set(F.ORG_COLOURS.values()) <= OKABE_ITO_HEX
     assert set(F.FALLBACK_COLOURS) <= OKABE_ITO_HEX
     assert F.HIGHLIGHT_COLOUR in OKABE_ITO_HEX
