@@ -45,6 +45,15 @@ def cmd_terms(args) -> int:
     return 0
 
 
+def cmd_extract(args) -> int:
+    from .build import rebuild_catalog
+    from .extract import extract
+    for path in extract(args.raw):
+        print(f"wrote {path}")
+    print(f"wrote {rebuild_catalog()}")
+    return 0
+
+
 def cmd_notebooks(args) -> int:
     from .notebooks import run_all
     run_all(args.name)
@@ -82,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--level", choices=("lemma", "token"), default="lemma")
     terms.add_argument("--min-count", type=int, default=1)
     terms.add_argument("--top", type=int, default=0, help="first N rows only (0 = all)")
+    extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
+    extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")

@@ -1,0 +1,88 @@
+"""Extracted features: the maintainers' re-extraction reproduces the committed bytes,
+and the features never hold running text."""
+import csv
+import json
+
+import pytest
+
+from analysis.extract import extract, read_manifest
+from analysis.features import read_features
+from analysis.paths import PROJECT_ROOT, shared_interviews_dir
+from analysis.textio import InputError
+
+RAW = shared_interviews_dir()
+COMMITTED = PROJECT_ROOT / "corpus" / "features"
+
+
+@pytest.mark.skipif(not (RAW / "manifest.csv").exists(),
+                    reason=f"raw transcripts not here ({RAW}); they are third-party text kept out of the "
+                           "repository, so only maintainers can re-extract")
+def test_re_extraction_reproduces_the_committed_features_exactly(tmp_path):
+    written = extract(RAW, tmp_path)
+    assert len(written) == len(read_manifest(RAW)) == len(list(COMMITTED.glob("*.jsonl")))
+    for path in written:
+        assert path.read_bytes() == (COMMITTED / path.name).read_bytes(), path.name
+
+
+MANIFEST_FIELDS = ["file", "speaker", "organization", "role", "date", "outlet_or_venue", "format", "language",
+                   "source_repo", "source_path", "source_commit", "original_url", "approx_words",
+                   "has_speaker_labels", "notes", "date_precision"]
+PAGE = """# Episode page
+
+## Table of Contents
+
+  * 0:00 – Introduction
+
+## Introduction
+
+Lex Fridman [(00:00:00)](https://example.org/v&t=0) Why do purple giraffes hum quietly at dawn?
+
+Ada Byron [(00:00:05)](https://example.org/v&t=5) Because orange clouds whisper softly over silent lakes.
+
+[(00:00:09)](https://example.org/v&t=9) And nobody listens to the humming except the patient owls.
+"""
+
+
+def _raw_folder(tmp_path, text=PAGE, file="2024-01-01_byron_lexfridman001.txt"):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / file).write_text(text, encoding="utf-8")
+    row = {key: "" for key in MANIFEST_FIELDS}
+    row.update(file=file, speaker="Ada Byron", organization="Analytical", role="CEO", date="2024-01-01",
+               outlet_or_venue="Lex Fridman Podcast #1", format="podcast", language="en",
+               has_speaker_labels="yes", date_precision="day")
+    with open(raw / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=MANIFEST_FIELDS)
+        writer.writeheader()
+        writer.writerow(row)
+    return raw
+
+
+def test_extraction_keeps_counts_roles_and_provenance_but_no_text(tmp_path):
+    raw = _raw_folder(tmp_path)
+    (path,) = extract(raw, tmp_path / "features")
+    meta, records = read_features(path)
+    assert meta["text_availability"] == "features" and len(meta["source_sha256"]) == 64
+    assert [(r["speaker"], r["role"], r["timestamp"]) for r in records] == [
+        ("Lex Fridman", "interviewer", "00:00:00"), ("Ada Byron", "interviewee", "00:00:05")]
+    assert records[1]["counts"]["owls"] == 1 and records[1]["n_tokens"] == 8 + 10
+    raw_text = path.read_text(encoding="utf-8")
+    assert "orange clouds" not in raw_text and "example.org" not in raw_text
+    for line in raw_text.splitlines()[1:]:
+        record = json.loads(line)
+        assert all(" " not in term for term in record["counts"])
+
+
+def test_a_missing_raw_file_is_named_with_its_manifest_line(tmp_path):
+    raw = _raw_folder(tmp_path)
+    (raw / "2024-01-01_byron_lexfridman001.txt").unlink()
+    with pytest.raises(InputError, match=r"manifest.csv, line 2: listed file"):
+        extract(raw, tmp_path / "features")
+
+
+def test_committed_features_follow_the_schema():
+    for path in sorted(COMMITTED.glob("*.jsonl")):
+        meta, records = read_features(path)
+        assert meta["doc_id"] == path.stem and records
+        assert {r["role"] for r in records} <= {"interviewer", "interviewee", "other"}
+        assert all(r["n_tokens"] == sum(r["counts"].values()) for r in records)
