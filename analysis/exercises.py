@@ -8,7 +8,8 @@ Each exercise has an id (``"02.1"``: notebook 02, exercise 1). In a notebook::
 
 Expected answers are computed from the corpus when checked, never typed in, so the
 checks stay right when a researcher adds interviews. Solutions live apart from the
-notebooks (in :mod:`analysis.solutions`), as in Downey's ThinkStats.
+notebooks (in ``analysis/solutions*.py``), as in Downey's ThinkStats. Each notebook's
+exercises live in ``analysis/exercise_bank*.py`` and are registered on import.
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from . import solutions
+import importlib
+import pkgutil
+
+from . import __path__ as _package_path
 
 
 @dataclass
@@ -65,7 +69,7 @@ def check(exercise_id: str, answer) -> bool:
 
 def show_solution(exercise_id: str) -> None:
     """Print the solution code of an exercise."""
-    code = solutions.SOLUTIONS.get(exercise_id)
+    code = all_solutions().get(exercise_id)
     if code is None:
         raise KeyError(f"no solution for {exercise_id!r}")
     print(code.strip())
@@ -74,8 +78,24 @@ def show_solution(exercise_id: str) -> None:
 def solve(exercise_id: str, namespace: dict | None = None):
     """Run the solution and return its ``answer`` (used by the tests to check the checks)."""
     scope = dict(namespace or {})
-    exec(solutions.SOLUTIONS[exercise_id], scope)  # noqa: S102 - our own solution text
+    exec(all_solutions()[exercise_id], scope)  # noqa: S102 - our own solution text
     return scope["answer"]
 
 
-from . import exercise_bank  # noqa: E402,F401  (registers the exercises)
+def _modules(prefix: str):
+    for info in sorted(pkgutil.iter_modules(_package_path), key=lambda m: m.name):
+        if info.name.startswith(prefix):
+            yield importlib.import_module(f"{__package__}.{info.name}")
+
+
+def all_solutions() -> dict[str, str]:
+    """Solutions from every ``analysis/solutions*.py`` module (one per notebook or group)."""
+    merged: dict[str, str] = {}
+    for module in _modules("solutions"):
+        merged.update(module.SOLUTIONS)
+    return merged
+
+
+# Registers the exercises of every ``analysis/exercise_bank*.py`` module.
+for _module in _modules("exercise_bank"):
+    pass
