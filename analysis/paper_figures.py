@@ -35,6 +35,14 @@ def corpus_sizes():
     return fig, "Tokens per interview in the corpus (log scale); the Pineau interview highlighted."
 
 
+@figure("corpus_timeline")
+def corpus_timeline():
+    from .overview import corpus_overview
+    fig, _ = plots.corpus_timeline(corpus_overview(), highlight=SEED)
+    return fig, ("The corpus: each interview by date and size in tokens (log scale), coloured by organization; "
+                 "the Pineau print interview (star) is one to two orders of magnitude shorter than the podcasts.")
+
+
 @figure("seed_turn_lengths")
 def seed_turn_lengths():
     fig, _ = plots.turn_lengths(load_corpus(docs=[SEED]))

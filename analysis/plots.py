@@ -57,3 +57,23 @@ def corpus_sizes(catalog: pd.DataFrame, *, highlight: str | None = None):
             ax.text(n, y, f" {n:,}", va="center")
         ax.set_xlim(right=float(np.max(data["n_tokens"])) * 4)
     return fig, ax
+
+
+def corpus_timeline(overview: pd.DataFrame, *, highlight: str | None = None, width: str = "two"):
+    """Interviews by date (x) and size in tokens (y, log), coloured by organization."""
+    data = overview.assign(when=pd.to_datetime(overview["date"].str.pad(10, "right", "-")
+                                               .str.replace(r"-+$", "", regex=True), format="mixed"))
+    with figure_style():
+        fig, ax = new_figure(width, aspect=0.45)
+        for organization, part in data.groupby("organization", sort=True):
+            style = theme_style(organization)
+            ax.scatter(part["when"], part["n_tokens"], color=style["color"], marker=style["marker"],
+                       label=organization, s=18, zorder=2)
+        if highlight is not None:
+            seed = data[data["doc_id"] == highlight]
+            ax.scatter(seed["when"], seed["n_tokens"], color=HIGHLIGHT_COLOUR, marker="*", s=70, zorder=3,
+                       label=f"{seed['interviewee'].iloc[0]} (the seed)")
+        ax.set_yscale("log")
+        ax.set_ylabel("tokens in the interview (log scale)")
+        ax.legend(frameon=False, fontsize=5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig, ax
