@@ -45,6 +45,18 @@ def cmd_terms(args) -> int:
     return 0
 
 
+def cmd_themes(args) -> int:
+    from .corpus import load_corpus
+    from .theme_scores import theme_hits, theme_rates, theme_shares
+    turns = load_corpus(docs=args.doc)
+    if args.rates or args.shares:
+        table = (theme_rates if args.rates else theme_shares)(turns, n_boot=args.n_boot, seed=args.boot_seed)
+    else:
+        table = theme_hits(turns).drop(columns="lang")
+    _write_table(table, args.format)
+    return 0
+
+
 def cmd_extract(args) -> int:
     from .build import rebuild_catalog
     from .extract import extract
@@ -91,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--level", choices=("lemma", "token"), default="lemma")
     terms.add_argument("--min-count", type=int, default=1)
     terms.add_argument("--top", type=int, default=0, help="first N rows only (0 = all)")
+    themes = with_format(add("themes", cmd_themes, "theme hits per turn (one column per theme), or per-interview "
+                                                   "rates or shares with bootstrap intervals over turns"))
+    themes.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
+    scores = themes.add_mutually_exclusive_group()
+    scores.add_argument("--rates", action="store_true", help="hits per 1,000 tokens per interview, with intervals")
+    scores.add_argument("--shares", action="store_true", help="share of turns touching each theme, with intervals")
+    themes.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    themes.add_argument("--boot-seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
