@@ -71,3 +71,68 @@ def export_all(names=None, outdir=None) -> list:
         written += export_figure(fig, name, caption=caption, outdir=outdir, provenance={"command": COMMAND})
         plt.close(fig)
     return written
+
+
+# --- themes and interview dynamics (notebook 03) -------------------------------------------
+
+def _roles_split(turns, seed_doc, k=None):
+    """Theme hits of the documents with speaker roles; the seed and the comparison ids; the left-out ids."""
+    import warnings
+
+    from .dynamics import left_out_documents
+    from .theme_scores import theme_hits
+    left_out = left_out_documents(turns)
+    kept = turns[~turns["doc_id"].isin(left_out)]
+    others = sorted(set(kept["doc_id"]) - {seed_doc})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # the left-out documents are named in the caption
+        return kept, theme_hits(kept), others, left_out
+
+
+@figure("seed_theme_rates")
+def seed_theme_rates(doc=SEED, n_boot=2000, seed=0):
+    from .theme_plots import rate_intervals
+    from .theme_scores import theme_hits, theme_rates
+    turns = load_corpus(docs=[doc])
+    hits = theme_hits(turns)
+    rates = theme_rates(turns, hits=hits, n_boot=n_boot, seed=seed)
+    touching = (hits[hits.attrs["themes"]] > 0).sum().to_dict()
+    fig, _ = rate_intervals(rates, touching=touching)
+    widest = rates.assign(width=rates["high"] - rates["low"]).nlargest(1, "width").iloc[0]
+    return fig, (f"Theme rates in {doc} ({int(rates['n_turns'].iloc[0])} turns, "
+                 f"{int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% "
+                 f"percentile bootstrap intervals over turns ({n_boot:,} resamples); at the right, the turns with "
+                 f"at least one hit. The widest interval ({widest['theme']}) runs from {widest['low']:.1f} to "
+                 f"{widest['high']:.1f}: with so few turns, only large differences between themes mean anything.")
+
+
+@figure("theme_introductions")
+def theme_introductions(seed_doc=SEED, k=2):
+    from .dynamics import introduction_shares, theme_introductions as introductions
+    from .theme_plots import introductions_by_role
+    turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
+    intro = introductions(turns, hits, k=k)
+    comparison = intro[intro["doc_id"].isin(others)]
+    panels = {"Pineau interview (La Tribune)": introduction_shares(intro[intro["doc_id"] == seed_doc]),
+              f"{len(others)} comparison interviews, pooled": introduction_shares(comparison)}
+    fig, _ = introductions_by_role(panels, per_document=comparison)
+    return fig, (f"Who brings each theme into the conversation: share of introductions made by the interviewer's "
+                 f"questions (a turn touches the theme and none of the {k} turns before it did). Left: the Pineau "
+                 f"interview; right: the {len(others)} comparison interviews with speaker roles, pooled (dots: one "
+                 f"interview each); n = introductions. {len(left_out)} transcripts without speaker roles are left "
+                 "out. Dashed line: an even split.")
+
+
+@figure("uptake_matrix")
+def uptake_matrix(seed_doc=SEED):
+    from .dynamics import uptake_matrix as matrix
+    from .theme_plots import uptake_heatmaps
+    turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
+    panels = {"Pineau interview": matrix(turns, hits, doc=seed_doc, normalize=True),
+              f"{len(others)} comparison interviews, pooled": matrix(turns, hits, doc=others, normalize=True)}
+    fig, _ = uptake_heatmaps(panels)
+    return fig, ("Uptake: over every interviewer turn followed by an interviewee turn, the share of answers touching "
+                 "theme B (columns) when the question touched theme A (rows); n = questions touching A, blank rows "
+                 "have none. The outlined diagonal is each theme's uptake rate. Left: the Pineau interview; right: "
+                 f"the {len(others)} comparison interviews with speaker roles, pooled; {len(left_out)} transcripts "
+                 "without speaker roles are left out.")

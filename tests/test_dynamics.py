@@ -251,3 +251,16 @@ def test_themes_command_errors(capsys):
     assert status == 2 and "unknown doc_id(s): nope" in err
     with pytest.raises(SystemExit):
         main(["themes", "--rates", "--shares"])
+
+
+# --- paper figures ------------------------------------------------------------------------
+
+def test_theme_figures_are_registered_and_captioned_from_the_data():
+    import matplotlib.pyplot as plt
+
+    from analysis.paper_figures import FIGURES
+    assert {"seed_theme_rates", "theme_introductions", "uptake_matrix"} <= set(FIGURES)
+    fig, caption = FIGURES["seed_theme_rates"](n_boot=200)
+    plt.close(fig)
+    n_tokens = int(load_corpus(docs=[SEED])["n_tokens"].sum())
+    assert f"(12 turns, {n_tokens:,} tokens)" in caption and "200 resamples" in caption
