@@ -66,6 +66,21 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def cmd_add(args) -> int:
+    from collections import Counter
+
+    from .add import add_interview
+    from .fulltext import read_fulltext
+    path = add_interview(args.source, doc_id=args.doc_id, interviewee=args.interviewee,
+                         organization=args.organization, date=args.date, date_precision=args.date_precision,
+                         language=args.language, format=args.format, shape=args.shape, hosts=args.host or (),
+                         role=args.role, outlet=args.outlet, title=args.title, notes=args.notes, force=args.force)
+    roles = Counter(turn.role for turn in read_fulltext(path)[1])
+    print(f"wrote {path} (turns: {', '.join(f'{n} {role}' for role, n in sorted(roles.items()))})")
+    print(f"wrote {path.parent.parent / 'catalog.csv'}")
+    return 0
+
+
 def cmd_notebooks(args) -> int:
     from .notebooks import run_all
     run_all(args.name)
@@ -113,6 +128,21 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--boot-seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
+    add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")
+    add_cmd.add_argument("source", metavar="SOURCE", help="path or http(s) URL of the interview")
+    add_cmd.add_argument("--doc-id", help="new id: lower-case letters, digits, _ - . (e.g. 2024-04_pineau_latribune)")
+    for flag, help_text in (("--interviewee", "who is interviewed"), ("--organization", "their organization"),
+                            ("--date", "YYYY-MM-DD, YYYY-MM or YYYY"), ("--language", "fr or en"),
+                            ("--role", "the interviewee's role"), ("--outlet", "newspaper, podcast or venue"),
+                            ("--title", "title (default: the headline or page title)"), ("--notes", "free notes")):
+        add_cmd.add_argument(flag, help=help_text)
+    add_cmd.add_argument("--date-precision", choices=("day", "month", "year"),
+                         help="default: from the date's form")
+    add_cmd.add_argument("--format", choices=("print", "podcast", "video", "testimony", "other"))
+    add_cmd.add_argument("--shape", choices=("auto", "print", "labelled", "lexfridman", "captions", "html"),
+                         default="auto", help="how the text is laid out (default: detected)")
+    add_cmd.add_argument("--host", action="append", help="an interviewer's speaker label (repeatable)")
+    add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
