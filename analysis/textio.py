@@ -21,7 +21,8 @@ class InputError(ValueError):
     """Bad input: says which file (and line, where there is one), what is wrong, what to do."""
 
     def __init__(self, path, message: str, *, line: int | None = None, hint: str | None = None):
-        self.path = Path(path) if path is not None else None
+        # A URL stays a string: Path() would fold "http://host" into "http:/host".
+        self.path = path if path is None or "://" in str(path) else Path(path)
         self.line = line
         self.message = message
         self.hint = hint
