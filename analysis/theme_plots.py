@@ -69,7 +69,7 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
                         textcoords="offset points", va="bottom", fontsize=5, color=NEUTRAL_COLOUR)
         level = rates.attrs.get("level", 0.95)
         n_boot = rates.attrs.get("n_boot")
-        ax.set_xlabel(f"hits per 1,000 tokens ({level:.0%} bootstrap interval over turns)")
+        ax.set_xlabel(f"hits per 1,000 tokens ({level:.0%} bootstrap interval)")
         ax.set_title(title or f"{int(data['n_turns'].iloc[0])} turns, {int(data['n_tokens'].iloc[0]):,} tokens"
                      + (f"; {n_boot:,} resamples" if n_boot else ""))
         ax.tick_params(axis="y", length=0)
