@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -74,18 +75,20 @@ THEMES = tuple(SEED_WORDS)
 SAMPLE_COLUMNS = ["doc_id", "turn_id", "stratum", "split"]
 
 
-def _word_match(part: str, word: str) -> bool:
-    return part.startswith(word[:-1]) if word.endswith("*") else part == word
+@lru_cache(maxsize=None)
+def _token_themes(token: str) -> frozenset:
+    """Themes with a seed word equal to (or, for ``word*``, a prefix of) the token or one of its parts."""
+    parts = {token, *(p for p in token.replace("-", "_").split("_") if p)}
+    return frozenset(theme for theme, words in SEED_WORDS.items()
+                     if any(p.startswith(w[:-1]) if w.endswith("*") else p == w for p in parts for w in words))
 
 
 def seed_word_themes(counts: Mapping) -> set[str]:
     """The themes with at least one seed word in a bag of tokens (see step 3 above)."""
-    parts = set()
+    found = set()
     for token in counts:
-        parts.add(token)
-        parts.update(p for p in token.replace("-", "_").split("_") if p)
-    return {theme for theme, words in SEED_WORDS.items()
-            if any(_word_match(p, w) for p in parts for w in words)}
+        found |= _token_themes(token)
+    return found
 
 
 def _rng(seed: int, doc_id: str) -> np.random.Generator:
