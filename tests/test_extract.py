@@ -86,3 +86,37 @@ def test_committed_features_follow_the_schema():
         assert meta["doc_id"] == path.stem and records
         assert {r["role"] for r in records} <= {"interviewer", "interviewee", "other"}
         assert all(r["n_tokens"] == sum(r["counts"].values()) for r in records)
+
+
+@pytest.mark.skipif(not (RAW / "manifest.csv").exists(), reason=f"raw transcripts not here ({RAW})")
+def test_no_running_text_of_the_raw_transcripts_is_in_the_repository():
+    """No 12-word sequence of a raw transcript appears in a tracked file, except inside the
+    provenance fields copied from manifest.csv (source paths and venue names contain episode titles)."""
+    import re
+    import subprocess
+
+    def sequences(text, n=12):
+        words = re.findall(r"\w+", text.lower())
+        return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+    known = set()
+    for path in RAW.glob("*.txt"):
+        known |= sequences(path.read_text(encoding="utf-8", errors="replace"))
+    provenance = set()
+    for row in read_manifest(RAW):
+        for field in ("source_path", "outlet_or_venue", "notes"):
+            provenance |= sequences(row[field])
+    tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.split()
+    leaks = {}
+    for name in tracked:
+        path = PROJECT_ROOT / name
+        if not path.is_file() or path.suffix in {".png", ".pdf"}:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        shared = (sequences(text) & known) - provenance
+        if shared:
+            leaks[name] = sorted(shared)[:3]
+    assert not leaks
