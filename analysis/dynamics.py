@@ -3,7 +3,7 @@
 Word counts say *what* an interview talks about; the order of turns says *who steers*.
 An interviewer can put a theme on the table that the interviewee would not have raised,
 and an interviewee can answer a question on one theme by talking about another (bridging,
-in media-training terms; Clayman and Heritage 2002, *The News Interview*, ch. 7 on
+in media-training terms; Clayman and Heritage 2002, *The News Interview*, on
 answers and evasions). Two measures, both computed from the theme hits of each turn
 (:func:`analysis.theme_scores.theme_hits`); a turn *touches* a theme when it has at
 least one hit of it.
@@ -266,10 +266,18 @@ def uptake_matrix(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, doc=
 def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion successes / n (Wilson 1927, *JASA* 22:209).
 
-    Better than the normal approximation for small n and proportions near 0 or 1; NaNs for
-    n = 0. It treats the n pairs as independent, which pairs from one interview are not
-    quite: read it as a lower bound on the uncertainty.
+    centre = (p + z²/2n) / (1 + z²/n), half-width = z / (1 + z²/n) x sqrt(p(1-p)/n + z²/4n²),
+    with p = successes / n and z the normal quantile of the level (1.96 for 95%). Unlike the
+    normal (Wald) interval it stays inside [0, 1] and behaves at p = 0 or 1 with small n
+    (Brown, Cai and DasGupta 2001). NaNs for n = 0. It treats the n trials as independent:
+    pairs (or turns) from one interview are not quite, so read it as a lower bound on the
+    uncertainty. Used for uptake rates here and for precision and recall in
+    :mod:`analysis.validation`.
     """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
+    if n < 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
     if n == 0:
         return math.nan, math.nan
     from scipy.stats import norm
@@ -286,7 +294,9 @@ def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, theme
 
     For theme A over the question-answer pairs: ``uptake`` = n_uptake / n_questions =
     P(answer touches A | question touches A), and ``baseline`` = n_answers / n_pairs =
-    P(answer touches A). ``uptake_low``/``uptake_high``: Wilson interval of the uptake.
+    P(answer touches A). ``uptake_low``/``uptake_high``: Wilson (1927) score interval of the
+    uptake, treating the pairs as independent (pairs from one interview are not quite: read it
+    as a lower bound on the uncertainty).
     One row per document x theme plus rows with doc_id ``'pooled'`` summing the pairs of
     all documents.
     """

@@ -172,6 +172,10 @@ def test_wilson_interval_hand_values():
     low, high = wilson_interval(4, 4)
     assert high == 1 and low == pytest.approx(1 - 3.841459 / 7.841459, rel=1e-5)
     assert all(math.isnan(v) for v in wilson_interval(0, 0))
+    with pytest.raises(ValueError, match="successes <= n"):
+        wilson_interval(5, 4)
+    with pytest.raises(ValueError, match="level"):
+        wilson_interval(1, 4, level=95)
 
 
 # --- bad input ----------------------------------------------------------------------------
