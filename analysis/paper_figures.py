@@ -136,3 +136,222 @@ def uptake_matrix(seed_doc=SEED):
                  "have none. The outlined diagonal is each theme's uptake rate. Left: the Pineau interview; right: "
                  f"the {len(others)} comparison interviews with speaker roles, pooled; {len(left_out)} transcripts "
                  "without speaker roles are left out.")
+
+
+# --- comparisons with the other executives (notebook 05) ----------------------------------
+# Each builder takes ``width`` ("one" or "two" journal columns) and is registered once per
+# size that suits it, as <name>_1col and/or <name>_2col: panels of interviews, dates and
+# terms come in both; bar and dot charts of a few rows only in one column (stretched to two
+# they only get emptier); the interview x theme grid of introductions only in two (eight
+# theme columns need the width). Other parameters are what notebook 05 lets a researcher
+# change. Data come from analysis.comparisons, plots from analysis.comparison_plots.
+
+SIZE_SUFFIX = {"one": "1col", "two": "2col"}
+
+
+def sized_figure(name: str, widths=("one", "two")):
+    """Register a builder that takes ``width`` once per size: ``<name>_1col``, ``<name>_2col``."""
+    import functools
+
+    def register(builder):
+        for width in widths:
+            FIGURES[f"{name}_{SIZE_SUFFIX[width]}"] = functools.partial(builder, width=width)
+        return builder
+    return register
+
+
+def _interval(row) -> str:
+    return f"{row['estimate']:.1f} [{row['low']:.1f}, {row['high']:.1f}]"
+
+
+def _short_name(prof, doc) -> str:
+    """'the Pineau interview' for a document of a profiles table."""
+    rows = prof.loc[prof["doc_id"] == doc, "interviewee"]
+    return f"the {rows.iloc[0].split(';')[0].split()[-1]} interview" if len(rows) else doc
+
+
+@sized_figure("theme_forest")
+def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
+                 seed_doc=SEED, n_boot=2000, seed=0):
+    from . import comparison_plots, comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width)
+    own = prof[prof["doc_id"] == seed_doc].set_index("theme")
+    whole = prof.drop_duplicates("doc_id")
+    n_chunked = int((whole["speech"] == "whole conversation").sum())
+    rates = "; ".join(f"{comparison_plots.theme_label(t)} {_interval(own.loc[t])}" for t in themes)
+    return fig, (f"Theme rates per interview: dictionary hits per 1,000 tokens of the executive's own turns, with "
+                 f"95% percentile bootstrap intervals over turns ({n_boot:,} resamples). Open dots: the {n_chunked} "
+                 "automatic caption transcripts without speaker names, counted whole (host included). Star: the "
+                 f"Pineau interview ({int(own['n_turns'].iloc[0])} turns, {int(own['n_tokens'].iloc[0]):,} tokens): "
+                 f"{rates}. Dashed: median of the other interviews. Symmetric-log axis (linear below 1).")
+
+
+@sized_figure("theme_heatmap")
+def theme_heatmap(width="two", seed_doc=SEED, n_boot=2000, seed=0):
+    from . import comparison_plots, comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    fig, _ = comparison_plots.heatmap(prof, highlight=seed_doc, width=width)
+    docs = prof.drop_duplicates("doc_id").set_index("doc_id")["n_tokens"]
+    others = docs.drop(index=[seed_doc], errors="ignore")
+    return fig, (f"Theme x interview: hits per 1,000 tokens of each of the dictionary's themes in each of the "
+                 f"{len(docs)} interviews (executive's turns; whole transcript where speakers are not named), in date "
+                 f"order; {_short_name(prof, seed_doc)} outlined. Colour on a symmetric-log scale; the numbers are the "
+                 "estimates (0: no hit; 0.0: below 0.05). Intervals are in the forest plot: the outlined row rests on "
+                 f"{int(docs.get(seed_doc, 0)):,} tokens, the others on {int(others.min()):,} to "
+                 f"{int(others.max()):,}.")
+
+
+@sized_figure("themes_over_time")
+def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
+                     cut="2022-11-30", seed_doc=SEED, exclude=(SEED,), n_boot=2000, seed=0):
+    from . import comparison_plots, comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    prof["period"] = [comparisons.period_of(d, p, cut) for d, p in zip(prof["date"], prof["date_precision"])]
+    kept = prof[~prof["doc_id"].isin(exclude)]
+    means = comparisons.interview_means(kept, group="period", themes=themes, n_boot=n_boot, seed=seed)
+    chatgpt = str(cut) == comparisons.CHATGPT_RELEASE
+    fig, _ = comparison_plots.over_time(prof, themes, cut=cut, means=means, highlight=seed_doc, width=width,
+                                        cut_label="ChatGPT" if chatgpt else str(cut))
+    wide = kept.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
+    diff = comparisons.group_difference(wide.assign(one=1), group="period", a="after", b="before",
+                                        value_cols=list(themes), token_col="one", per=1, n_boot=n_boot, seed=seed)
+    n = kept.drop_duplicates("doc_id")["period"].value_counts()
+    change = "; ".join(f"{comparison_plots.theme_label(r.feature)} {r.difference:+.2f} [{r.low:+.2f}, {r.high:+.2f}]"
+                       for r in diff.itertuples())
+    release = " (ChatGPT's release)" if chatgpt else ""
+    per_doc = kept.drop_duplicates("doc_id")
+    whole = per_doc[per_doc["speech"] == "whole conversation"]["period"].value_counts()
+    left_out = f", {_short_name(prof, seed_doc)} (star) left out" if seed_doc in exclude else ""
+    return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
+                 f"bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
+                 f"after {cut}{release}, with 95% bootstrap intervals over interviews ({n.get('before', 0)} before, "
+                 f"{n.get('after', 0)} after{left_out}). Change after minus before: {change} per 1,000 tokens. "
+                 f"Caption transcripts counted whole (open dots): {whole.get('before', 0)} of {n.get('before', 0)} "
+                 f"before the cut, {whole.get('after', 0)} of {n.get('after', 0)} after: format and period are "
+                 "confounded.")
+
+
+@sized_figure("meta_vs_others", widths=("one",))
+def meta_vs_others(width="one", organization="Meta", n_boot=2000, seed=0):
+    from . import comparison_plots, comparisons
+    from .theme_scores import theme_rates
+    data = comparisons.corpus_data()
+    execs = data["executive"].assign(company=lambda d: comparisons.company_groups(d["organization"], organization))
+    pooled = theme_rates(execs, by="company", hits=data["executive_hits"], n_boot=n_boot, seed=seed)
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    prof["company"] = comparisons.company_groups(prof["organization"], organization)
+    means = comparisons.interview_means(prof, group="company", n_boot=n_boot, seed=seed)
+    other = "other companies"
+    colours = {organization: comparison_plots.theme_style(organization)["color"],
+               other: comparison_plots.NEUTRAL_COLOUR}
+    fig, _ = comparison_plots.group_rates({"pooled over turns": pooled, "mean of interviews": means}, group="company",
+                                          order=[organization, other], width=width, colours=colours)
+    docs = prof.drop_duplicates("doc_id")
+    voices = sorted({n for i in docs.loc[docs["company"] == organization, "interviewee"] for n in i.split("; ")})
+    n_docs = docs["company"].value_counts()
+    tokens = pooled.drop_duplicates("company").set_index("company")["n_tokens"]
+    return fig, (f"{organization} voices ({', '.join(voices)}; {n_docs.get(organization, 0)} interviews, "
+                 f"{int(tokens.get(organization, 0)):,} tokens) against {n_docs.get(other, 0)} interviews of other "
+                 f"companies ({int(tokens.get(other, 0)):,} tokens). Left: rates pooled over all turns of each group, "
+                 "95% bootstrap intervals over turns (long interviews weigh more; ignores differences between "
+                 "interviews). Right: mean of the interviews' rates, 95% bootstrap intervals over interviews (each "
+                 f"interview counts once, so a {int(docs['n_tokens'].min()):,}-token interview weighs as much as a "
+                 f"{int(docs['n_tokens'].max()):,}-token one).")
+
+
+def _seed_and_english(seed_doc):
+    from . import comparisons
+    data = comparisons.corpus_data()
+    execs = data["executive"]
+    side = execs.assign(side=execs["doc_id"].eq(seed_doc).map({True: "seed", False: "reference"}))
+    english = side[(side["side"] == "seed") | (side["lang"] == "en")]
+    return english, comparisons.concept_counts(english, by="side")
+
+
+@sized_figure("concept_keyness", widths=("one",))
+def concept_keyness(width="one", seed_doc=SEED, n=15):
+    from . import comparison_plots, comparisons
+    turns, counts = _seed_and_english(seed_doc)
+    table = comparisons.concept_keyness(counts.loc["seed"], counts.loc["reference"],
+                                        target_size=counts.loc["seed", "n_tokens"],
+                                        reference_size=counts.loc["reference", "n_tokens"],
+                                        themes=counts.attrs["themes"])
+    name = turns.loc[turns["side"] == "seed", "interviewee"].iloc[0]
+    fig, _ = comparison_plots.keyness_bars(table, label="concept", n=n, colour_by="theme", width=width,
+                                           target_name=name.split()[-1], reference_name="English interviews")
+    return fig, (f"Keyness of the dictionary's concepts, {name} in {seed_doc} "
+                 f"({int(counts.loc['seed', 'n_tokens']):,} tokens of the executive's turns) against the other English "
+                 f"interviews ({int(counts.loc['reference', 'n_tokens']):,} tokens), compared through the concept "
+                 "space, never French words against English ones. Left: Hardie's Log Ratio "
+                 "(log2 of the ratio of rates), with Dunning's G2 at each bar; right: Monroe, Colaresi and Quinn's "
+                 "log-odds z with an informative Dirichlet prior (pooled counts, weight = the smaller side's size), "
+                 f"dashed at |z| = 1.96. The {n} concepts with the largest |z|; colour: theme. Dotted: a zero count on "
+                 "one side, where the Log Ratio comes from the 0.5 adjustment, not from data.")
+
+
+@sized_figure("french_keyness", widths=("one",))
+def french_keyness(width="one", seed_doc=SEED, n=15, reference_size=1e9, min_count=2):
+    from collections import Counter
+
+    from . import comparison_plots, comparisons
+    from .corpus import turn_counts
+    from .frequencies import normalised_bag
+    execs = comparisons.corpus_data()["executive"]
+    own = execs[execs["doc_id"] == seed_doc]
+    bag = Counter()
+    for counts in turn_counts(own):
+        bag.update(counts)
+    lang = own["lang"].iloc[0]
+    table = comparisons.general_usage_keyness(normalised_bag(bag, lang), int(own["n_tokens"].sum()), lang,
+                                              reference_size=reference_size, min_count=min_count)
+    language = {"fr": "French", "en": "English"}.get(lang, lang)
+    name = own["interviewee"].iloc[0]
+    fig, _ = comparison_plots.keyness_bars(table, n=n, hatch_by="source", hatch_value="phrase estimate", width=width,
+                                           target_name=name.split()[-1], reference_name=f"general {language}")
+    return fig, (f"Content lemmas of {name}'s turns in {seed_doc} ({int(own['n_tokens'].sum()):,} tokens; lemmas seen "
+                 f"at least {min_count} times) against general {language} usage (wordfreq's large {language} list, "
+                 "lemma frequency = sum "
+                 f"of its forms; nominal reference size {reference_size:.0e} tokens). Left: Log Ratio with G2 at each "
+                 "bar; right: log-odds z with the reference frequencies as the Dirichlet prior. Hatched: multiword "
+                 "terms, whose reference frequency is wordfreq's estimate for the words in sequence, an upper bound, "
+                 "so their keyness is understated.")
+
+
+@sized_figure("term_scatter")
+def term_scatter(width="one", a="Meta", b="OpenAI", group="organization", lang="en", min_count=5, n_labels=None):
+    from . import comparison_plots, comparisons
+    execs = comparisons.corpus_data()["executive"]
+    table = comparisons.term_scatter_table(execs[execs["lang"] == lang], group=group, a=a, b=b, min_count=min_count)
+    n_labels = n_labels or (12 if width == "one" else 20)
+    fig, ax = comparison_plots.term_scatter(table, n_labels=n_labels, width=width)
+    docs = execs[execs[group].isin([a, b])].drop_duplicates("doc_id")[group].value_counts()
+    return fig, (f"Lemma rates per 1,000 tokens in the {lang.upper()} interviews of {a} ({docs.get(a, 0)} interviews, "
+                 f"{table.attrs['size_a']:,} tokens) and {b} ({docs.get(b, 0)}, {table.attrs['size_b']:,} tokens), "
+                 f"log axes, in the spirit of scattertext (Kessler 2017); {len(table):,} content lemmas seen at least "
+                 f"{min_count} times. Coloured and labelled: the lemmas with the largest log-odds z (Monroe, Colaresi "
+                 f"and Quinn, pooled Dirichlet prior) towards each side ({len(ax.placed_labels)} labels placed, "
+                 f"{len(ax.skipped_labels)} skipped to avoid overlaps). Dotted lines: lemmas absent from one group.")
+
+
+@sized_figure("introducers_by_interview", widths=("two",))
+def introducers_by_interview(width="two", seed_doc=SEED, k=2):
+    import warnings
+
+    from . import comparison_plots, comparisons
+    from .dynamics import theme_introductions as introductions
+    data = comparisons.corpus_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # the left-out documents are counted in the caption
+        intro = introductions(data["turns"], data["hits"], k=k)
+    docs = comparisons.document_table(data["turns"]).set_index("doc_id")
+    order = docs.loc[intro["doc_id"].unique()].sort_values("date").index
+    intro = intro.set_index("doc_id").loc[order].reset_index()
+    labels = {d: comparison_plots.doc_label(docs.loc[d, "interviewee"], docs.loc[d, "date"], docs.loc[d, "lang"])
+              for d in order}
+    fig, _ = comparison_plots.introducer_grid(intro, labels=labels, highlight=seed_doc, width=width)
+    return fig, (f"Who brings each theme into the conversation, per interview with speaker roles ({len(order)}; "
+                 f"{len(intro.attrs['left_out'])} caption transcripts have none): interviewer (re)introductions / all "
+                 f"(re)introductions, a turn introducing a theme when it touches it and none of the {k} turns before "
+                 "it did. Grey level: the interviewer's share (white: the executive alone brings it up); Q: the theme "
+                 "first came up in a question; hatched: never came up.")
