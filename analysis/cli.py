@@ -87,6 +87,16 @@ def cmd_notebooks(args) -> int:
     return 0
 
 
+def cmd_topics(args) -> int:
+    from .topic_results import DEFAULT_KS, FULL_KS, choose_model, default_corpus, documents_table
+    corpus = default_corpus()
+    chosen = choose_model(corpus, args.kind, k=args.k, ks=FULL_KS if args.full_sweep else DEFAULT_KS)
+    print(chosen.reason, file=sys.stderr)
+    table = chosen.top_terms(args.top) if args.table == "topics" else documents_table(chosen, corpus)
+    _write_table(table, args.format)
+    return 0
+
+
 def cmd_figures(args) -> int:
     from .paper_figures import export_all
     for path in export_all(args.name or None):
@@ -145,6 +155,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
+    topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "
+                                       "top terms, or the chunk x topic table (French documents projected)")
+    topics.add_argument("--kind", choices=("nmf", "lda"), default="nmf")
+    topics.add_argument("--k", type=int, help="number of topics (default: chosen, see notebook 04)")
+    topics.add_argument("--table", choices=("topics", "documents"), default="topics")
+    topics.add_argument("--top", type=int, default=10, help="top terms per topic (default 10)")
+    topics.add_argument("--full-sweep", action="store_true", help="choose k over the full range (slower)")
+    topics.add_argument("--format", choices=("csv", "table"), default="csv")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
     figures.add_argument("name", nargs="*", help="only these figures (default: all)")
     return parser

@@ -138,6 +138,113 @@ def uptake_matrix(seed_doc=SEED):
                  "without speaker roles are left out.")
 
 
+# --- topic models (notebook 04) ------------------------------------------------------------
+# Data from analysis.topic_results (chosen model, prevalence, seed projection), plots from
+# analysis.topic_plots. Fitted models come from the disk cache after the first run. Every
+# builder takes the notebook's parameters: kind, ks (k range), seeds, chunk_tokens, min_df
+# (None: the defaults of analysis.topic_results and analysis.topic_corpus).
+
+def _topic_params(ks, seeds, chunk_tokens, min_df):
+    from . import topic_corpus, topic_results
+    return (tuple(ks or topic_results.DEFAULT_KS), tuple(seeds or topic_results.DEFAULT_SEEDS),
+            chunk_tokens or topic_corpus.DEFAULT_CHUNK_TOKENS, min_df or topic_corpus.DEFAULT_MIN_DF)
+
+
+def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
+    from .topic_results import default_corpus, default_model
+    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, seeds, chunk_tokens, min_df)
+
+
+@figure("topic_model_selection")
+def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=2):
+    from .topic_plots import selection
+    from .topic_results import default_corpus, selection_table
+    from .topics import MIN_STABILITY, choose_k
+    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+    corpus = default_corpus(chunk_tokens, min_df)
+    table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
+    chosen = {kind: choose_k(table, kind=kind)[0] for kind in table["kind"].unique()}
+    fig, _ = selection(table, chosen, min_stability=MIN_STABILITY)
+    rows = table.set_index(["kind", "k"])
+    picks = "; ".join(f"{kind.upper()} k = {k} (NPMI {rows.loc[(kind, k), 'npmi_mean']:.3f}, stability "
+                      f"{rows.loc[(kind, k), 'stability']:.2f})" for kind, k in chosen.items())
+    return fig, (f"Choosing the number of topics: NMF and LDA fitted with {len(seeds)} seeds at each k on "
+                 f"{len(corpus.chunks):,} chunks of the English interviews (at least {corpus.chunk_tokens} running "
+                 f"tokens each; {len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks). NPMI and UMass "
+                 "coherence of each topic's 10 top terms over chunk co-occurrence, averaged over topics and seeds; "
+                 "stability: mean cosine of optimally matched topics over all pairs of seeds. Rule: the smallest k "
+                 f"whose NPMI is within one standard error of the best among the k with stability >= {MIN_STABILITY}. "
+                 f"Chosen (rings): {picks}.")
+
+
+@figure("topic_terms")
+def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
+    from .topic_plots import topic_terms as plot
+    from .topic_results import document_topics, term_themes, topic_prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    overall = topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
+    shares = dict(zip(range(chosen.k), overall["estimate"]))
+    fig, _ = plot(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
+    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (seed {chosen.seed}, the run closest to "
+                 f"the other seeds): each topic's {n} heaviest lemmas and their share of the topic's weight; in "
+                 "brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
+                 "dictionary matches.")
+
+
+@figure("topic_prevalence")
+def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=None,
+                     min_df=None):
+    from .topic_plots import prevalence_over_time
+    from .topic_results import document_topics, topic_prevalence as prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    table = document_topics(chosen, corpus)
+    fig, _ = prevalence_over_time(prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
+    sizes = corpus.chunks.groupby("doc_id").size()
+    return fig, (f"Topic prevalence per English interview against its date ({kind.upper()}, k = {chosen.k}): the "
+                 "token-weighted mean of the interview's chunk topic proportions, with 95% percentile bootstrap "
+                 f"intervals resampling its chunks ({n_boot:,} resamples; {sizes.min()} to {sizes.max()} chunks per "
+                 "interview). Colour and marker: organization. All speakers are counted: ten caption transcripts "
+                 "cannot separate host and guest.")
+
+
+@figure("topic_themes")
+def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None):
+    from .topic_plots import topic_themes as plot
+    from .topic_results import document_topics, topic_theme_correlation, topic_theme_weights
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    weights = topic_theme_weights(chosen)
+    correlation = topic_theme_correlation(document_topics(chosen, corpus), corpus)
+    fig, _ = plot(weights, correlation, chosen.labels())
+    return fig, (f"Topics of the {kind.upper()} model (k = {chosen.k}) read against the theme dictionary. Left: share "
+                 "of each topic's term weight on lemmas the theme's English terms match (what the topic is made of). "
+                 f"Right: Spearman correlation across the {len(corpus.chunks):,} chunks between the topic's proportion "
+                 "and the theme's hits per 1,000 tokens (where the topic is used).")
+
+
+@figure("seed_in_topic_space")
+def seed_in_topic_space(kind="nmf", seed_doc=SEED, n_boot=2000, ks=None, seeds=None,
+                        chunk_tokens=None, min_df=None):
+    from .projection import theme_check
+    from .topic_plots import seed_in_space
+    from .topic_results import document_topics, place_french, topic_prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    turns = load_corpus(docs=[seed_doc])
+    placed = place_french(chosen, corpus, turns, n_boot=n_boot)
+    check = theme_check(chosen, turns)
+    english = topic_prevalence(document_topics(chosen, corpus), by="doc_id", n_boot=1)
+    fig, _ = seed_in_space(english, placed.prevalence, placed.per_turn, chosen.labels(),
+                           theme_turns=check["turns"], theme_topic=check["topic"])
+    return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
+                 f"through the French-English lemma glossary: {placed.projection.share_projected:.0%} of its content "
+                 "tokens reached the model's vocabulary. Left: topic shares of each English interview (grey) and of "
+                 f"the seed (star; 95% bootstrap interval over its {len(placed.chunks)} chunks, degenerate with so "
+                 "few). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
+                 f"compute scarcity ({', '.join(map(str, check['turns']))}); dashed: the compute topic "
+                 f"{check['label']}, the topic with most weight on compute terms. Pooled, those turns give it "
+                 f"{check['share_in_theme_turns']:.0%}, the other turns {check['share_in_other_turns']:.0%}.")
+
+
 # --- comparisons with the other executives (notebook 05) ----------------------------------
 # Each builder takes ``width`` ("one" or "two" journal columns) and is registered once per
 # size that suits it, as <name>_1col and/or <name>_2col: panels of interviews, dates and
