@@ -21,7 +21,8 @@ FR_ELISIONS = {"l'": "le", "d'": "de", "j'": "je", "m'": "me", "n'": "ne", "s'":
 #: Corrections where simplemma's dictionary is wrong for this domain's vocabulary.
 OVERRIDES = {
     "en": {"gpus": "gpu", "tpus": "tpu", "cpus": "cpu", "llms": "llm", "h100s": "h100", "h200s": "h200",
-           "a100s": "a100", "b200s": "b200", "gb200s": "gb200", "datum": "data", "data": "data", "ais": "ai"},
+           "a100s": "a100", "b200s": "b200", "gb200s": "gb200", "datum": "data", "data": "data", "ais": "ai",
+           "ai": "ai"},  # simplemma reads "ai" as a form of "be"
     # "imagine" in this corpus is Meta's image generator, not the verb imaginer.
     "fr": {"gpu": "gpu", "gpus": "gpu", "tpus": "tpu", "h100s": "h100", "clusters": "cluster", "ia": "ia",
            "données": "donnée", "modèles": "modèle", "open": "open", "imagine": "imagine"},

@@ -5,7 +5,7 @@ import pytest
 
 from analysis.paths import PROJECT_ROOT
 
-CORPUS_CONFIG = ["phrases.csv", "stopwords_domain.csv", "sources.toml"]
+CORPUS_CONFIG = ["phrases.csv", "stopwords_domain.csv", "sources.toml", "glossary_fr_en.csv"]
 
 
 @pytest.fixture
