@@ -29,23 +29,25 @@ OVERRIDES = {
 }
 
 
-_CACHE: dict[tuple[str, str], str] = {}
+_CACHE: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
 _DIGIT = re.compile(r"\d")
 _DICTIONARIES: dict = {}
 
 
 def lemma(token: str, lang: str) -> str:
     """The lemma of one lower-cased token (memoised: each type is looked up once)."""
+    cache = _CACHE[check_language(lang)]
     try:
-        return _CACHE[token, lang]
+        return cache[token]
     except KeyError:
-        result = _CACHE[token, lang] = _lookup(token, lang)
+        result = cache[token] = _lookup(token, lang)
         return result
 
 
 def clear_cache() -> None:
     """Forget memoised lemmas (after editing OVERRIDES, or to time a cold run)."""
-    _CACHE.clear()
+    for cache in _CACHE.values():
+        cache.clear()
 
 
 def _dictionary(lang: str):
@@ -83,11 +85,13 @@ def lemma_map(types, lang: str) -> dict[str, str]:
 
 def lemmatize_counts(counts: Counter, lang: str) -> Counter:
     """Re-key a bag of tokens by lemma, summing the counts of types that share one."""
-    out: Counter = Counter()
+    cache = _CACHE[check_language(lang)]
+    out: dict[str, int] = {}
+    get = out.get
     for token, n in counts.items():
-        key = _CACHE.get((token, lang)) or lemma(token, lang)
-        out[key] += n
-    return out
+        key = cache.get(token) or lemma(token, lang)
+        out[key] = get(key, 0) + n
+    return Counter(out)
 
 
 def lemmatize_tokens(tokens: list[str], lang: str) -> list[str]:

@@ -120,15 +120,18 @@ class PhraseMatcher:
         chunk types, and only chunks that can start a multiword term are visited in order.
         Tokens never span whitespace, so this is exact.
         """
-        counts: Counter = Counter()
+        totals: dict[str, int] = {}          # a plain dict: Counter's += on a new key runs Python code
+        get = totals.get
         starts = self.lengths.keys()
         flagged = set()
+        memo = getattr(tokens_of, "cache", {})   # read the tokenizer's memo directly: no call per chunk
         for chunk, n in Counter(chunks).items():
-            tokens = tokens_of(chunk)
+            tokens = memo.get(chunk) or tokens_of(chunk)
             for token in tokens:
-                counts[token] += n
+                totals[token] = get(token, 0) + n
             if not starts.isdisjoint(tokens):
                 flagged.add(chunk)
+        counts = Counter(totals)
         if flagged:
             self._merge_multiword(chunks, tokens_of, flagged, counts)
         for token in self.single.keys() & counts.keys():

@@ -118,6 +118,7 @@ def _chunk_tokenizer(lang: str):
             result = cache[chunk] = tuple(tokens)
             return result
 
+    tokens_of.cache = cache
     return tokens_of
 
 
