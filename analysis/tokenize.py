@@ -97,6 +97,7 @@ def tokenize(text: str, lang: str, *, phrases: bool = True) -> list[str]:
 
 _CHUNK_TOKENS: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in LANGUAGES}
 _CHUNK_CACHE_LIMIT = 500_000
+_TRAILING = frozenset(".,;:!?)\"»”")
 
 
 def _chunk_tokenizer(lang: str):
@@ -109,6 +110,9 @@ def _chunk_tokenizer(lang: str):
         except KeyError:
             if chunk.isalpha():            # most chunks: a plain word is its own single token
                 result = cache[chunk] = (chunk,)
+                return result
+            if chunk[-1] in _TRAILING and chunk[:-1].isalpha():     # "word," -> word
+                result = cache[chunk] = (chunk[:-1],)
                 return result
             tokens = pattern.findall(chunk)
             if lang == "fr":

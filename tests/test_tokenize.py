@@ -94,3 +94,14 @@ def test_dictionary_fast_path_agrees_with_simplemma():
 
 def test_english_ai_is_its_own_lemma():
     assert lemma("ai", "en") == "ai"          # simplemma alone says "be"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("GPUs, chips; (models) “quoted” end. Data centers! open-source? students' l'IA, 650.000 H100.", "en"),
+    ("Nous sommes à court de GPU [rires] ! Est-il prêt, l’open source ? « Oui », dit-elle.", "fr"),
+])
+def test_chunk_counting_matches_tokenize_on_punctuation(text, lang):
+    from analysis.tokenize import clear_cache
+    clear_cache()
+    assert count_tokens(text, lang) == Counter(tokenize(text, lang))
+    assert count_tokens(text, lang) == Counter(tokenize(text, lang))      # second time from the memo
