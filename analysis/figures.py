@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib

@@ -100,7 +100,7 @@ def lemmatize_tokens(tokens: list[str], lang: str) -> list[str]:
     return [mapping[t] for t in tokens]
 
 
-def lemmas_and_stems(tokens, lang: str) -> "pandas.DataFrame":
+def lemmas_and_stems(tokens, lang: str):
     """Each distinct token beside its lemma (simplemma) and its Snowball stem (NLTK, no data needed).
 
     Stemming cuts suffixes by rule (Porter 1980; the Snowball French stemmer), so it

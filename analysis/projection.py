@@ -46,7 +46,6 @@ Hao & Paul 2018, "Learning multilingual topics from incomparable corpora", COLIN
 """
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -59,7 +58,7 @@ from scipy import sparse
 from .frequencies import normalised_bag
 from .paths import corpus_dir
 from .stopwords import is_content
-from .textio import InputError
+from .textio import InputError, read_csv_table
 from .topic_corpus import DEFAULT_CHUNK_TOKENS, bags_matrix, chunk_turns
 
 GLOSSARY_FILE = "glossary_fr_en.csv"
@@ -93,31 +92,23 @@ def load_glossary(path=None) -> pd.DataFrame:
     ``en_lemma``, an empty ``en_lemma`` without a note.
     """
     path = Path(path) if path else corpus_dir() / GLOSSARY_FILE
-    if not path.is_file():
-        raise InputError(path, "French-English glossary not found",
-                         hint="it is part of the corpus: corpus/glossary_fr_en.csv")
+    _, table = read_csv_table(path, COLUMNS, what="French-English glossary",
+                              hint="it is part of the corpus: corpus/glossary_fr_en.csv")
     rows, seen = [], {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(path, f"missing column(s): {', '.join(missing)}", line=1,
-                             hint=f"the header must be {','.join(COLUMNS)}")
-        for row in reader:
-            line = reader.line_num
-            fr = (row["fr_lemma"] or "").strip().lower().replace("’", "'")
-            en = (row["en_lemma"] or "").strip()
-            note = (row["note"] or "").strip()
-            if not fr:
-                raise InputError(path, "empty fr_lemma", line=line)
-            if fr in seen:
-                raise InputError(path, f"{fr!r} is listed twice", line=line, hint=f"first at line {seen[fr]}")
-            seen[fr] = line
-            if not en and not note:
-                raise InputError(path, f"{fr!r} has no English lemma and no note", line=line,
-                                 hint="say why it is not projected (e.g. a false friend)")
-            rows.append({"fr_lemma": fr, "en_lemma": en, "note": note, "line": line,
-                         "english": _parse_english(en, path, line)})
+    for line, row in table:
+        fr = (row["fr_lemma"] or "").strip().lower().replace("’", "'")
+        en = (row["en_lemma"] or "").strip()
+        note = (row["note"] or "").strip()
+        if not fr:
+            raise InputError(path, "empty fr_lemma", line=line)
+        if fr in seen:
+            raise InputError(path, f"{fr!r} is listed twice", line=line, hint=f"first at line {seen[fr]}")
+        seen[fr] = line
+        if not en and not note:
+            raise InputError(path, f"{fr!r} has no English lemma and no note", line=line,
+                             hint="say why it is not projected (e.g. a false friend)")
+        rows.append({"fr_lemma": fr, "en_lemma": en, "note": note, "line": line,
+                     "english": _parse_english(en, path, line)})
     if not rows:
         raise InputError(path, "the glossary has no rows")
     return pd.DataFrame(rows, columns=[*COLUMNS, "line", "english"])

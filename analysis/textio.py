@@ -7,6 +7,7 @@ renames it into place, so a crash never leaves a half-written file behind.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import tempfile
@@ -96,3 +97,25 @@ def atomic_write_bytes(path, data: bytes) -> None:
 def atomic_write_text(path, text: str) -> None:
     """Write UTF-8 text with ``\\n`` line endings atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_csv_table(path, columns, *, what: str, hint: str | None = None,
+                   header_hint: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """``(header, [(line number, row), ...])`` of a hand-edited CSV table.
+
+    Checks first that the file exists (``what`` names it in the error, ``hint`` says
+    where it belongs) and that its header has every one of ``columns``, so that each
+    loader reports a bad table the same way, with the file and line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, f"{what} not found", hint=hint)
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise InputError(path, f"missing column(s): {', '.join(missing)}", line=1,
+                             hint=header_hint or f"the header must be {','.join(columns)}")
+        rows = [(reader.line_num, row) for row in reader]
+    return header, rows

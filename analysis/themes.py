@@ -22,7 +22,6 @@ several themes. Validation against hand coding follows Grimmer and Stewart (2013
 """
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -33,7 +32,7 @@ import pandas as pd
 from .lemmas import lemma
 from .paths import corpus_dir
 from .phrases import load_phrase_table
-from .textio import InputError
+from .textio import InputError, read_csv_table
 from .tokenize import LANGUAGES, check_language
 
 DICTIONARY_FILE = Path("themes") / "dictionary.csv"
@@ -103,29 +102,21 @@ def load_dictionary(path=None, *, phrases_path=None) -> pd.DataFrame:
     not a canonical term of ``corpus/phrases.csv`` (tokens only exist if phrases.csv makes them).
     """
     path = Path(path) if path else corpus_dir() / DICTIONARY_FILE
-    if not path.is_file():
-        raise InputError(path, "theme dictionary not found", hint="see corpus/themes/codebook.md")
+    _, table = read_csv_table(path, COLUMNS, what="theme dictionary", hint="see corpus/themes/codebook.md")
     phrases = _phrase_index(phrases_path)
     rows, seen, theme_of = [], {}, {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(path, f"missing column(s): {', '.join(missing)}", line=1,
-                             hint=f"the header must be {','.join(COLUMNS)}")
-        for row in reader:
-            line = reader.line_num
-            rec = _check_row(row, path, line, phrases)
-            key = (rec["concept"], rec["lang"], rec["term"])
-            if key in seen:
-                raise InputError(path, f"term {rec['term']!r} ({rec['lang']}) is listed twice in concept "
-                                 f"{rec['concept']!r}", line=line, hint=f"first at line {seen[key]}")
-            seen[key] = line
-            if theme_of.setdefault(rec["concept"], rec["theme"]) != rec["theme"]:
-                raise InputError(path, f"concept {rec['concept']!r} is under two themes "
-                                 f"({theme_of[rec['concept']]!r} and {rec['theme']!r})", line=line,
-                                 hint="give each concept one theme; rename one of them")
-            rows.append({**rec, "line": line})
+    for line, row in table:
+        rec = _check_row(row, path, line, phrases)
+        key = (rec["concept"], rec["lang"], rec["term"])
+        if key in seen:
+            raise InputError(path, f"term {rec['term']!r} ({rec['lang']}) is listed twice in concept "
+                             f"{rec['concept']!r}", line=line, hint=f"first at line {seen[key]}")
+        seen[key] = line
+        if theme_of.setdefault(rec["concept"], rec["theme"]) != rec["theme"]:
+            raise InputError(path, f"concept {rec['concept']!r} is under two themes "
+                             f"({theme_of[rec['concept']]!r} and {rec['theme']!r})", line=line,
+                             hint="give each concept one theme; rename one of them")
+        rows.append({**rec, "line": line})
     if not rows:
         raise InputError(path, "the dictionary has no terms")
     return pd.DataFrame(rows, columns=[*COLUMNS, "line"])

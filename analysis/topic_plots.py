@@ -138,7 +138,7 @@ def prevalence_over_time(prevalence: pd.DataFrame, documents: pd.DataFrame, labe
             ax.set_ylabel("share of text")
         for ax in axes[-1]:
             ax.tick_params(axis="x", labelrotation=90)
-        handles, names = {}, []
+        handles = {}
         for ax in axes.flat:
             for h, n in zip(*ax.get_legend_handles_labels()):
                 handles.setdefault(n, h)

@@ -34,7 +34,6 @@ so the figures describe the coded turns, which are richer in themes than the cor
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -45,7 +44,7 @@ from .concordance import kwic
 from .corpus import load_corpus, turn_counts
 from .dynamics import wilson_interval  # one implementation of Wilson (1927) for the package
 from .paths import corpus_dir
-from .textio import InputError
+from .textio import InputError, read_csv_table
 from .theme_scores import theme_hits
 from .themes import ThemeMatcher
 
@@ -71,31 +70,24 @@ def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=Non
     the project dictionary's themes. The theme names are in ``attrs["themes"]``.
     """
     path = Path(path) if path else corpus_dir() / HAND_CODING_FILE
-    if not path.is_file():
-        raise InputError(path, "hand coding not found",
-                         hint="see the sampling section of corpus/themes/codebook.md")
+    header, records = read_csv_table(path, (*ID_COLUMNS, "note"), what="hand coding",
+                                     hint="see the sampling section of corpus/themes/codebook.md",
+                                     header_hint=f"the header is {','.join(ID_COLUMNS)},<one column per theme>,note")
     themes = list(themes) if themes is not None else ThemeMatcher().themes_
     turns = load_corpus() if turns is None else turns
     known = {d: set(map(int, g)) for d, g in turns.groupby("doc_id")["turn_id"]}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        missing = [c for c in (*ID_COLUMNS, "note") if c not in header]
-        if missing:
-            raise InputError(path, f"missing column(s): {', '.join(missing)}", line=1,
-                             hint=f"the header is {','.join(ID_COLUMNS)},<one column per theme>,note")
-        coded = [c for c in header if c not in (*ID_COLUMNS, "note")]
-        unknown = [c for c in coded if c not in themes]
-        if unknown:
-            raise InputError(path, f"unknown theme column(s): {', '.join(unknown)}", line=1,
-                             hint=f"the dictionary's themes are {', '.join(themes)}")
-        absent = [t for t in themes if t not in coded]
-        if absent:
-            raise InputError(path, f"no column for theme(s) {', '.join(absent)}", line=1,
-                             hint="code every theme of the dictionary (0 or 1) or validate a dictionary without it")
-        rows, seen = [], {}
-        for row in reader:
-            rows.append(_check_row(row, path, reader.line_num, themes, known, seen))
+    coded = [c for c in header if c not in (*ID_COLUMNS, "note")]
+    unknown = [c for c in coded if c not in themes]
+    if unknown:
+        raise InputError(path, f"unknown theme column(s): {', '.join(unknown)}", line=1,
+                         hint=f"the dictionary's themes are {', '.join(themes)}")
+    absent = [t for t in themes if t not in coded]
+    if absent:
+        raise InputError(path, f"no column for theme(s) {', '.join(absent)}", line=1,
+                         hint="code every theme of the dictionary (0 or 1) or validate a dictionary without it")
+    rows, seen = [], {}
+    for line, row in records:
+        rows.append(_check_row(row, path, line, themes, known, seen))
     if not rows:
         raise InputError(path, "the hand coding has no rows")
     table = pd.DataFrame(rows, columns=[*ID_COLUMNS, *themes, "note"])

@@ -1,7 +1,6 @@
 """The set-up files agree with each other and the seed is as received."""
 import re
 import tomllib
-from pathlib import Path
 
 from analysis.paths import PROJECT_ROOT
 from analysis.textio import sha256_file
