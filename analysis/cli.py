@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .textio import InputError
+from analysis.core.textio import InputError
 
 
 def _write_table(table, fmt: str) -> None:
@@ -21,14 +21,14 @@ def _write_table(table, fmt: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from analysis.ingest.build import build
     for path in build():
         print(f"wrote {path}")
     return 0
 
 
 def cmd_corpus(args) -> int:
-    from .corpus import load_corpus
+    from analysis.corpus.load import load_corpus
     turns = load_corpus(segments=None if args.all_segments else ("interview",))
     if args.doc:
         turns = turns[turns["doc_id"].isin(args.doc)]
@@ -37,8 +37,8 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_terms(args) -> int:
-    from .corpus import load_corpus
-    from .frequencies import term_frequencies
+    from analysis.corpus.load import load_corpus
+    from analysis.measures.frequencies import term_frequencies
     turns = load_corpus(docs=[args.doc])
     table = term_frequencies(turns, by=args.by, level=args.level, min_count=args.min_count)
     _write_table(table.head(args.top) if args.top else table, args.format)
@@ -46,8 +46,8 @@ def cmd_terms(args) -> int:
 
 
 def cmd_themes(args) -> int:
-    from .corpus import load_corpus
-    from .theme_scores import theme_hits, theme_rates, theme_shares
+    from analysis.corpus.load import load_corpus
+    from analysis.measures.theme_scores import theme_hits, theme_rates, theme_shares
     turns = load_corpus(docs=args.doc)
     if args.rates or args.shares:
         table = (theme_rates if args.rates else theme_shares)(turns, n_boot=args.n_boot, seed=args.boot_seed)
@@ -58,8 +58,8 @@ def cmd_themes(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .build import rebuild_catalog
-    from .extract import extract
+    from analysis.ingest.build import rebuild_catalog
+    from analysis.ingest.extract import extract
     for path in extract(args.raw):
         print(f"wrote {path}")
     print(f"wrote {rebuild_catalog()}")
@@ -69,8 +69,8 @@ def cmd_extract(args) -> int:
 def cmd_add(args) -> int:
     from collections import Counter
 
-    from .add import add_interview
-    from .fulltext import read_fulltext
+    from analysis.ingest.add import add_interview
+    from analysis.corpus.fulltext import read_fulltext
     path = add_interview(args.source, doc_id=args.doc_id, interviewee=args.interviewee,
                          organization=args.organization, date=args.date, date_precision=args.date_precision,
                          language=args.language, format=args.format, shape=args.shape, hosts=args.host or (),
@@ -82,13 +82,13 @@ def cmd_add(args) -> int:
 
 
 def cmd_notebooks(args) -> int:
-    from .notebooks import run_all
+    from analysis.tutorial.notebooks import run_all
     run_all(args.name)
     return 0
 
 
 def cmd_topics(args) -> int:
-    from .topic_results import DEFAULT_KS, FULL_KS, choose_model, default_corpus, documents_table
+    from analysis.models.topic_results import DEFAULT_KS, FULL_KS, choose_model, default_corpus, documents_table
     corpus = default_corpus()
     chosen = choose_model(corpus, args.kind, k=args.k, ks=FULL_KS if args.full_sweep else DEFAULT_KS)
     print(chosen.reason, file=sys.stderr)
@@ -98,7 +98,7 @@ def cmd_topics(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from .paper_figures import export_all
+    from analysis.figures.paper import export_all
     for path in export_all(args.name or None):
         print(f"wrote {path}")
     return 0

@@ -29,11 +29,12 @@ from pathlib import Path
 from sklearn.feature_extraction.text import CountVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis import lemmas, tokenize  # noqa: E402
-from analysis.lemmas import lemmatize_counts  # noqa: E402
-from analysis.paths import shared_interviews_dir  # noqa: E402
-from analysis.textio import read_text  # noqa: E402
-from analysis.tokenize import count_tokens  # noqa: E402
+from analysis.text import lemmas
+from analysis import tokenize  # noqa: E402
+from analysis.text.lemmas import lemmatize_counts  # noqa: E402
+from analysis.core.paths import shared_interviews_dir  # noqa: E402
+from analysis.core.textio import read_text  # noqa: E402
+from analysis.text.tokenize import count_tokens  # noqa: E402
 
 
 def load_documents(raw: Path | None) -> tuple[list[str], str]:

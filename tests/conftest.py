@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from analysis.paths import PROJECT_ROOT
+from analysis.core.paths import PROJECT_ROOT
 
 CORPUS_CONFIG = ["phrases.csv", "stopwords_domain.csv", "sources.toml", "glossary_fr_en.csv"]
 

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from analysis.add import add_interview, infer_precision
+from analysis.ingest.add import add_interview, infer_precision
 from analysis.cli import main
-from analysis.corpus import load_catalog, load_corpus
-from analysis.fulltext import read_fulltext
-from analysis.textio import InputError
+from analysis.corpus.load import load_catalog, load_corpus
+from analysis.corpus.fulltext import read_fulltext
+from analysis.core.textio import InputError
 
 LABELLED = """Talking chips with Ada Lovelace
 
@@ -221,7 +221,7 @@ def test_catalog_failure_restores_the_replaced_file(tmp_corpus, tmp_path, monkey
     def fail(root):
         raise OSError("disk full")
 
-    monkeypatch.setattr("analysis.add.rebuild_catalog", fail)
+    monkeypatch.setattr("analysis.ingest.add.rebuild_catalog", fail)
     with pytest.raises(OSError, match="disk full"):
         add_interview(write(tmp_path, "ada.md", MARKDOWN), **META, hosts=["Grace Host"], force=True)
     assert snapshot(tmp_corpus) == before

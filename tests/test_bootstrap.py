@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bootstrap import BootstrapCI, bootstrap_table, rate_ci, share_ci
+from analysis.stats.bootstrap import BootstrapCI, bootstrap_table, rate_ci, share_ci
 
 
 def test_rate_is_ratio_of_sums_not_mean_of_turn_rates():

@@ -6,9 +6,9 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.build import build
+from analysis.ingest.build import build
 from analysis.cli import main
-from analysis.exercises import REGISTRY, check, show_solution, solve
+from analysis.tutorial.exercises import REGISTRY, check, show_solution, solve
 
 
 @pytest.fixture

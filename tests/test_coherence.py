@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis.coherence import npmi_coherence, umass_coherence
+from analysis.models.coherence import npmi_coherence, umass_coherence
 
 # Four documents, three terms a, b, c (counts above 1 count as presence):
 #   doc 1: a b      doc 2: a(x3) b      doc 3: a c      doc 4: b c

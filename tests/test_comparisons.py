@@ -13,10 +13,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import comparisons as C  # noqa: E402
-from analysis.comparison_plots import (  # noqa: E402
+from analysis.compare import comparisons as C  # noqa: E402
+from analysis.figures.comparison_plots import (  # noqa: E402
     boxes_overlap, greedy_placement, place_labels, term_scatter)
-from analysis.keyness import log_likelihood_g2, log_odds_dirichlet  # noqa: E402
+from analysis.stats.keyness import log_likelihood_g2, log_odds_dirichlet  # noqa: E402
 
 
 def turns_table(rows):
@@ -185,7 +185,7 @@ def test_reference_frequencies_and_general_usage_keyness():
 
 def test_concept_counts_pool_languages_through_concepts():
     """The seed (French) and one English interview, counted apart and together."""
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
     docs = ["2024-04_pineau_latribune", "2023-09-28_zuckerberg_lexfridman398"]
     turns = load_corpus(docs=docs)
     apart = C.concept_counts(turns)
@@ -195,7 +195,7 @@ def test_concept_counts_pool_languages_through_concepts():
 
 
 def test_term_scatter_table_refuses_two_languages():
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
     turns = load_corpus(docs=["2024-04_pineau_latribune", "2023-09-28_zuckerberg_lexfridman398"])
     with pytest.raises(ValueError, match="mix languages"):
         C.term_scatter_table(turns, group="doc_id", a="2024-04_pineau_latribune",
@@ -294,8 +294,8 @@ def test_term_scatter_labels_do_not_overlap():
 # --- paper figures ----------------------------------------------------------------------
 
 def test_sized_builders_register_each_size_at_its_journal_width():
-    from analysis.figures import MM_PER_INCH, WIDTHS_MM
-    from analysis.paper_figures import FIGURES
+    from analysis.figures.export import MM_PER_INCH, WIDTHS_MM
+    from analysis.figures.paper import FIGURES
     assert {"theme_forest_1col", "theme_forest_2col", "concept_keyness_1col",
             "introducers_by_interview_2col"} <= set(FIGURES)
     assert "concept_keyness_2col" not in FIGURES  # one size on purpose

@@ -4,15 +4,15 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis.build import build, rebuild_catalog
-from analysis.catalog import check_metadata
-from analysis.concordance import collocations, kwic
-from analysis.corpus import load_corpus, turn_counts
-from analysis.features import turn_features, write_features
-from analysis.frequencies import document_term_matrix, term_frequencies, tfidf
-from analysis.paths import PROJECT_ROOT
-from analysis.textio import InputError
-from analysis.turns import Turn
+from analysis.ingest.build import build, rebuild_catalog
+from analysis.corpus.catalog import check_metadata
+from analysis.measures.concordance import collocations, kwic
+from analysis.corpus.load import load_corpus, turn_counts
+from analysis.corpus.features import turn_features, write_features
+from analysis.measures.frequencies import document_term_matrix, term_frequencies, tfidf
+from analysis.core.paths import PROJECT_ROOT
+from analysis.core.textio import InputError
+from analysis.core.turns import Turn
 
 SEED_ID = "2024-04_pineau_latribune"
 

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.corpus import load_corpus
-from analysis.dynamics import (introduction_shares, left_out_documents, question_answer_pairs,
+from analysis.corpus.load import load_corpus
+from analysis.measures.dynamics import (introduction_shares, left_out_documents, question_answer_pairs,
                                theme_introductions, uptake_matrix, uptake_rates, wilson_interval)
-from analysis.theme_scores import theme_hits
+from analysis.measures.theme_scores import theme_hits
 
 SEED = "2024-04_pineau_latribune"
 Q, A, O = "interviewer", "interviewee", "other"
@@ -262,7 +262,7 @@ def test_themes_command_errors(capsys):
 def test_theme_figures_are_registered_and_captioned_from_the_data():
     import matplotlib.pyplot as plt
 
-    from analysis.paper_figures import FIGURES
+    from analysis.figures.paper import FIGURES
     assert {"seed_theme_rates", "theme_introductions", "uptake_matrix"} <= set(FIGURES)
     fig, caption = FIGURES["seed_theme_rates"](n_boot=200)
     plt.close(fig)

@@ -2,8 +2,8 @@
 import re
 import tomllib
 
-from analysis.paths import PROJECT_ROOT
-from analysis.textio import sha256_file
+from analysis.core.paths import PROJECT_ROOT
+from analysis.core.textio import sha256_file
 
 SEED_SHA256 = "6d6e2dcc976e072b6ea395861c3887c6d9fc928dbef6c3bf2089d47332a96a64"
 

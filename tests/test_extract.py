@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from analysis.extract import extract, read_manifest
-from analysis.features import read_features
-from analysis.paths import PROJECT_ROOT, shared_interviews_dir
-from analysis.textio import InputError
+from analysis.ingest.extract import extract, read_manifest
+from analysis.corpus.features import read_features
+from analysis.core.paths import PROJECT_ROOT, shared_interviews_dir
+from analysis.core.textio import InputError
 
 RAW = shared_interviews_dir()
 COMMITTED = PROJECT_ROOT / "corpus" / "features"

@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import figures as F  # noqa: E402
-from analysis.textio import InputError  # noqa: E402
+from analysis.figures import export as F  # noqa: E402
+from analysis.core.textio import InputError  # noqa: E402
 
 OKABE_ITO_HEX = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
@@ -59,8 +59,8 @@ def test_theme_colours_are_okabe_ito_and_distinct():
     colours = list(F.THEME_COLOURS.values())
     assert set(colours) <= OKABE_ITO_HEX
     assert len(set(colours)) == len(colours)
-    from analysis.paths import PROJECT_ROOT
-    from analysis.themes import load_dictionary
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.text.themes import load_dictionary
     corpus = PROJECT_ROOT / "corpus"
     themes = load_dictionary(corpus / "themes" / "dictionary.csv", phrases_path=corpus / "phrases.csv")["theme"]
     assert set(F.THEME_COLOURS) == set(themes), "every theme needs its fixed colour"
@@ -185,7 +185,7 @@ def test_failing_savefig_leaves_no_files(tmp_path):
 
 
 def test_failing_rename_leaves_no_temp_files(tmp_path, monkeypatch):
-    import analysis.textio as textio
+    import analysis.core.textio as textio
 
     def broken_replace(src, dst):
         raise OSError("disk full")

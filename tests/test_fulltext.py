@@ -1,9 +1,9 @@
 """The curated full-text format round-trips and reports bad files precisely."""
 import pytest
 
-from analysis.fulltext import format_fulltext, parse_fulltext, read_fulltext, write_fulltext
-from analysis.textio import InputError
-from analysis.turns import Turn
+from analysis.corpus.fulltext import format_fulltext, parse_fulltext, read_fulltext, write_fulltext
+from analysis.core.textio import InputError
+from analysis.core.turns import Turn
 
 
 def test_round_trip_keeps_turns_notes_timestamps_and_tricky_lines(tmp_path):

@@ -5,13 +5,13 @@ from the copyrighted files), so the tests run on a fresh clone without ../shared
 """
 import pytest
 
-from analysis.importers import (detect_shape, parse_captions, parse_labelled, parse_lexfridman,
+from analysis.ingest.importers import (detect_shape, parse_captions, parse_labelled, parse_lexfridman,
                                 parse_transcript, read_transcript, segment_spans, summarize)
-from analysis.importers.captions import chunk_bounds, clean_captions
-from analysis.importers.labelled import is_label, match_label, role_of
-from analysis.importers.rules import (HANDOVER, INTRO_START, OUTRO_START, SPONSOR_CUE,
+from analysis.ingest.importers.captions import chunk_bounds, clean_captions
+from analysis.ingest.importers.labelled import is_label, match_label, role_of
+from analysis.ingest.importers.rules import (HANDOVER, INTRO_START, OUTRO_START, SPONSOR_CUE,
                                       SPONSOR_END, SPONSOR_STRONG, handover_names, name_end)
-from analysis.textio import InputError
+from analysis.core.textio import InputError
 
 
 def segments_of(text, **options):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest_print import parse_print_interview, read_print_interview, split_description
-from analysis.textio import InputError, decode_bytes
+from analysis.ingest.print_interview import parse_print_interview, read_print_interview, split_description
+from analysis.core.textio import InputError, decode_bytes
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_f7e0c75ec0433191.txt"
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.keyness import (g2_p_value, keyness_table, log_likelihood_g2, log_odds_dirichlet,
+from analysis.stats.keyness import (g2_p_value, keyness_table, log_likelihood_g2, log_odds_dirichlet,
                               log_ratio)
 
 LN2 = math.log(2)

@@ -1,7 +1,7 @@
 """Every notebook runs top to bottom in a fresh kernel, headless."""
 import pytest
 
-from analysis.notebooks import execute_notebook, notebook_paths
+from analysis.tutorial.notebooks import execute_notebook, notebook_paths
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """The corpus overview: sizes, interviewer shares and resolution are computed, not typed."""
 import pytest
 
-from analysis.corpus import load_corpus
-from analysis.overview import corpus_overview, counts_by, size_contrast
+from analysis.corpus.load import load_corpus
+from analysis.corpus.overview import corpus_overview, counts_by, size_contrast
 
 SEED = "2024-04_pineau_latribune"
 

@@ -1,6 +1,6 @@
 """`make figures` on an unchanged corpus rewrites identical bytes."""
-from analysis.comparisons import _DATA_CACHE
-from analysis.paper_figures import FIGURES, export_all
+from analysis.compare.comparisons import _DATA_CACHE
+from analysis.figures.paper import FIGURES, export_all
 
 
 def test_two_exports_of_the_figure_set_are_byte_identical(tmp_path):

@@ -4,15 +4,15 @@ from collections import Counter
 
 import pytest
 
-from analysis.build import rebuild_catalog
-from analysis.corpus import load_corpus
-from analysis.fulltext import write_fulltext
-from analysis.lemmas import lemma
-from analysis.paths import PROJECT_ROOT
-from analysis.projection import (check_coverage, load_glossary, missing_lemmas, project_bag, project_french,
+from analysis.ingest.build import rebuild_catalog
+from analysis.corpus.load import load_corpus
+from analysis.corpus.fulltext import write_fulltext
+from analysis.text.lemmas import lemma
+from analysis.core.paths import PROJECT_ROOT
+from analysis.models.projection import (check_coverage, load_glossary, missing_lemmas, project_bag, project_french,
                                  theme_check)
-from analysis.textio import InputError
-from analysis.turns import Turn
+from analysis.core.textio import InputError
+from analysis.core.turns import Turn
 
 SEED = "2024-04_pineau_latribune"
 #: English lemmas the English pipeline cannot produce yet: simplemma lemmatizes 'ai' to 'be'
@@ -113,7 +113,7 @@ def test_the_seed_projection_accounts_for_every_content_token():
 
 @pytest.fixture(scope="module")
 def nmf_model():
-    from analysis.topic_results import default_corpus, default_model
+    from analysis.models.topic_results import default_corpus, default_model
     return default_corpus(), default_model("nmf")
 
 

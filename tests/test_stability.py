@@ -4,7 +4,7 @@ from itertools import permutations
 import numpy as np
 import pytest
 
-from analysis.stability import cosine_matrix, match_topics, stability
+from analysis.models.stability import cosine_matrix, match_topics, stability
 
 RNG = np.random.default_rng(0)
 RUN = RNG.random((4, 30))

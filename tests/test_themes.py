@@ -4,12 +4,12 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-import analysis.themes as themes
-from analysis.paths import PROJECT_ROOT
-from analysis.phrases import load_phrase_table
-from analysis.textio import InputError, read_text
-from analysis.themes import ThemeMatcher, load_dictionary
-from analysis.tokenize import count_tokens, tokenize
+import analysis.text.themes as themes
+from analysis.core.paths import PROJECT_ROOT
+from analysis.text.phrases import load_phrase_table
+from analysis.core.textio import InputError, read_text
+from analysis.text.themes import ThemeMatcher, load_dictionary
+from analysis.text.tokenize import count_tokens, tokenize
 
 HEADER = "theme,concept,lang,term,match,note\n"
 PHRASES = PROJECT_ROOT / "corpus" / "phrases.csv"

@@ -3,9 +3,9 @@ from collections import Counter
 
 import pytest
 
-from analysis.lemmas import OVERRIDES, lemma, lemma_map, lemmatize_counts
-from analysis.stopwords import is_content, stopwords
-from analysis.tokenize import count_tokens, tokenize
+from analysis.text.lemmas import OVERRIDES, lemma, lemma_map, lemmatize_counts
+from analysis.text.stopwords import is_content, stopwords
+from analysis.text.tokenize import count_tokens, tokenize
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -51,8 +51,8 @@ def test_phrases_respect_word_boundaries_and_count_like_tokenize():
 
 
 def test_count_tokens_equals_counter_of_tokenize_on_the_seed():
-    from analysis.paths import PROJECT_ROOT
-    from analysis.textio import read_text
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.textio import read_text
     text = read_text(PROJECT_ROOT / "seeds" / "000_f7e0c75ec0433191.txt")
     assert count_tokens(text, "fr") == Counter(tokenize(text, "fr"))
 
@@ -79,9 +79,9 @@ def test_stopwords_domain_list_adds_and_removes():
 def test_dictionary_fast_path_agrees_with_simplemma():
     import simplemma
 
-    from analysis.lemmas import _lookup
-    from analysis.paths import PROJECT_ROOT
-    from analysis.textio import read_text
+    from analysis.text.lemmas import _lookup
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.textio import read_text
     seed = set(tokenize(read_text(PROJECT_ROOT / "seeds" / "000_f7e0c75ec0433191.txt"), "fr"))
     english = set(tokenize("The researchers were training larger models on thousands of chips while "
                            "companies built data centers and argued about elections, deepfakes and "
@@ -101,7 +101,7 @@ def test_english_ai_is_its_own_lemma():
     ("Nous sommes à court de GPU [rires] ! Est-il prêt, l’open source ? « Oui », dit-elle.", "fr"),
 ])
 def test_chunk_counting_matches_tokenize_on_punctuation(text, lang):
-    from analysis.tokenize import clear_cache
+    from analysis.text.tokenize import clear_cache
     clear_cache()
     assert count_tokens(text, lang) == Counter(tokenize(text, lang))
     assert count_tokens(text, lang) == Counter(tokenize(text, lang))      # second time from the memo

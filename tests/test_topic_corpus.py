@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.build import rebuild_catalog
-from analysis.corpus import load_corpus
-from analysis.features import turn_features, write_features
-from analysis.fulltext import write_fulltext
-from analysis.topic_corpus import bags_matrix, chunk_turns, topic_corpus
-from analysis.turns import Turn
+from analysis.ingest.build import rebuild_catalog
+from analysis.corpus.load import load_corpus
+from analysis.corpus.features import turn_features, write_features
+from analysis.corpus.fulltext import write_fulltext
+from analysis.models.topic_corpus import bags_matrix, chunk_turns, topic_corpus
+from analysis.core.turns import Turn
 
 
 def turns_table(sizes, doc="d", roles=None):

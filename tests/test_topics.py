@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis import topics
-from analysis.topics import cache_key, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
+from analysis.models import topics
+from analysis.models.topics import cache_key, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
 
 VOCAB = [f"w{i}" for i in range(12)]
 TOPIC_A, TOPIC_B = set(VOCAB[:6]), set(VOCAB[6:])

@@ -9,13 +9,13 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.build import build, rebuild_catalog
-from analysis.corpus import load_corpus
-from analysis.features import turn_features, write_features
-from analysis.sampling import draw_sample, seed_word_themes
-from analysis.textio import InputError
-from analysis.turns import Turn
-from analysis.validation import (ID_COLUMNS, METRIC_COLUMNS, confusion_metrics, errors, evaluate,
+from analysis.ingest.build import build, rebuild_catalog
+from analysis.corpus.load import load_corpus
+from analysis.corpus.features import turn_features, write_features
+from analysis.measures.sampling import draw_sample, seed_word_themes
+from analysis.core.textio import InputError
+from analysis.core.turns import Turn
+from analysis.measures.validation import (ID_COLUMNS, METRIC_COLUMNS, confusion_metrics, errors, evaluate,
                                  load_hand_coding, wilson_interval)
 
 SEED = "2024-04_pineau_latribune"

@@ -1,0 +1,1 @@
+"""Comparisons between interviews and groups: theme profiles, group differences, keyness through the concept space."""

@@ -1,0 +1,78 @@
+"""Extracted features: per-turn bags of token counts, for documents whose text is not ours.
+
+Modelled on HathiTrust Extracted Features (Jett et al. 2020): the running text is not
+kept, only what non-consumptive analysis needs. Schema ``ai-discourse-features/1``, one
+JSON Lines file per interview (``corpus/features/<doc_id>.jsonl``):
+
+* line 1, the document header: ``{"schema", "doc_id", "metadata": {catalog fields},
+  "extraction": {tokenizer, phrase list sha256, ...}}``;
+* each further line, one turn: ``{"turn_id", "speaker", "role", "timestamp",
+  "segment", "n_tokens", "counts": {token: count}}``.
+
+Tokens are lower-cased surface forms from :func:`analysis.tokenize.tokenize`, with the
+project's multiword terms (``corpus/phrases.csv``) merged before counting; stopwords are
+kept (removing them is an analysis choice). Keys are sorted, so re-extraction from the
+same raw file gives the same bytes. See ``corpus/README.md`` for the full description.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
+from analysis.text.tokenize import count_tokens
+from analysis.core.turns import Turn
+
+SCHEMA = "ai-discourse-features/1"
+TOKENIZER_ID = "analysis.tokenize/1"
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def turn_features(turns: list[Turn], lang: str) -> list[dict]:
+    """Per-turn records with the bag of tokens instead of the text."""
+    records = []
+    for turn_id, turn in enumerate(turns, start=1):
+        counts = count_tokens(turn.text, lang)
+        records.append({"turn_id": turn_id, "speaker": turn.speaker, "role": turn.role,
+                        "timestamp": turn.timestamp, "segment": turn.segment,
+                        "n_tokens": sum(counts.values()), "counts": dict(sorted(counts.items()))})
+    return records
+
+
+def format_features(meta: dict, records: list[dict], phrases_path) -> str:
+    """The JSON Lines text of a features document."""
+    header = {"schema": SCHEMA, "doc_id": meta["doc_id"], "metadata": meta,
+              "extraction": {"tokenizer": TOKENIZER_ID, "lowercased": True, "stopwords_kept": True,
+                             "phrases_sha256": sha256_file(phrases_path)}}
+    return "\n".join(_dumps(line) for line in [header, *records]) + "\n"
+
+
+def write_features(path, meta: dict, records: list[dict], phrases_path) -> None:
+    """Write a features document atomically."""
+    atomic_write_text(path, format_features(meta, records, phrases_path))
+
+
+def read_features(path) -> tuple[dict, list[dict]]:
+    """Read a features document: ``(metadata, turn records)`` with ``counts`` as Counters."""
+    lines = read_text(path).splitlines()
+    if not lines:
+        raise InputError(path, "empty features file")
+    try:
+        header = json.loads(lines[0])
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"header is not JSON ({error.msg})", line=1) from None
+    if header.get("schema") != SCHEMA:
+        raise InputError(path, f"schema {header.get('schema')!r} is not {SCHEMA!r}", line=1,
+                         hint="re-extract with `python -m analysis extract --raw DIR`")
+    records = []
+    for line_no, line in enumerate(lines[1:], start=2):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(path, f"turn record is not JSON ({error.msg})", line=line_no) from None
+        record["counts"] = Counter(record["counts"])
+        records.append(record)
+    return header["metadata"], records

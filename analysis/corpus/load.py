@@ -1,0 +1,131 @@
+"""Loading the curated corpus into one tidy table of turns.
+
+``load_corpus()`` reads ``corpus/catalog.csv`` and every document it lists, full-text
+(``corpus/interviews/<doc_id>.txt``) and features-only (``corpus/features/<doc_id>.jsonl``),
+and returns one pandas DataFrame, one row per turn, with the catalog's metadata joined
+on. ``text`` is empty for features-only documents; :func:`turn_counts` gives the bag of
+tokens of any turn, so everything built on counts works on both kinds.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus.catalog import CATALOG_FILE
+from analysis.corpus.features import read_features
+from analysis.corpus.fulltext import read_fulltext
+from analysis.core.paths import corpus_dir
+from analysis.core.textio import InputError
+from analysis.text.tokenize import count_tokens
+
+TURN_COLUMNS = ["doc_id", "turn_id", "speaker", "role", "segment", "timestamp", "lang", "text", "n_tokens"]
+_DOCUMENT_CACHE: dict[tuple, tuple[dict, list[dict]]] = {}
+
+
+def document_path(doc_id: str, availability: str, root=None) -> Path:
+    """Where a document of the given kind lives."""
+    root = Path(root or corpus_dir())
+    if availability == "full":
+        return root / "interviews" / f"{doc_id}.txt"
+    return root / "features" / f"{doc_id}.jsonl"
+
+
+def read_document(path, lang: str | None = None) -> tuple[dict, list[dict]]:
+    """``(metadata, turn records)`` of one document, each record with its ``counts``.
+
+    Results are memoised by path, size and modification time, so re-loading an
+    unchanged corpus in a notebook session costs nothing.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "listed in the catalog but missing",
+                         hint="run `python -m analysis build` to regenerate the catalog") from None
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _DOCUMENT_CACHE:
+        if path.suffix == ".jsonl":
+            meta, records = read_features(path)
+            for record in records:
+                record["text"] = ""
+        else:
+            meta, turns = read_fulltext(path)
+            lang = meta.get("language") or lang
+            records = []
+            for turn_id, turn in enumerate(turns, start=1):
+                counts = count_tokens(turn.text, lang)
+                records.append({"turn_id": turn_id, "speaker": turn.speaker, "role": turn.role,
+                                "timestamp": turn.timestamp, "segment": turn.segment, "text": turn.text,
+                                "n_tokens": sum(counts.values()), "counts": counts, "notes": turn.notes})
+        _DOCUMENT_CACHE[key] = (meta, records)
+    return _DOCUMENT_CACHE[key]
+
+
+def load_catalog(root=None) -> pd.DataFrame:
+    """The catalog as a DataFrame (one row per interview)."""
+    path = Path(root or corpus_dir()) / CATALOG_FILE
+    if not path.exists():
+        raise InputError(path, "no catalog", hint="run `make run` or `python -m analysis build` first")
+    return pd.read_csv(path, dtype=str, keep_default_na=False).assign(
+        n_tokens=lambda d: pd.to_numeric(d["n_tokens"]), n_turns=lambda d: pd.to_numeric(d["n_turns"]))
+
+
+def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFrame:
+    """One row per turn, catalog metadata joined on.
+
+    Parameters
+    ----------
+    segments : tuple of str or None
+        Which segments to keep. The default keeps the interview proper and leaves out
+        hosts' scripted intros, outros and sponsor reads; ``None`` keeps everything.
+    docs : list of str, optional
+        Only these doc_ids.
+    """
+    root = Path(root or corpus_dir())
+    catalog = load_catalog(root)
+    if docs is not None:
+        unknown = set(docs) - set(catalog["doc_id"])
+        if unknown:
+            raise ValueError(f"unknown doc_id(s): {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(catalog['doc_id'])}")
+        catalog = catalog[catalog["doc_id"].isin(docs)]
+    rows = []
+    for entry in catalog.itertuples(index=False):
+        _, records = read_document(document_path(entry.doc_id, entry.text_availability, root), entry.language)
+        for record in records:
+            if segments is None or record["segment"] in segments:
+                rows.append({"doc_id": entry.doc_id, "turn_id": record["turn_id"], "speaker": record["speaker"],
+                             "role": record["role"], "segment": record["segment"],
+                             "timestamp": record["timestamp"], "lang": entry.language, "text": record["text"],
+                             "n_tokens": record["n_tokens"]})
+    turns = pd.DataFrame(rows, columns=TURN_COLUMNS)
+    meta = catalog.drop(columns=["n_tokens", "n_turns"]).rename(columns={"language": "doc_language"})
+    turns = turns.merge(meta, on="doc_id", how="left", validate="many_to_one")
+    turns.attrs["corpus_dir"] = str(root)
+    return turns
+
+
+def turn_counts(turns: pd.DataFrame) -> list[Counter]:
+    """The bag of tokens of each row of a turns table (same order as the rows)."""
+    root = Path(turns.attrs.get("corpus_dir") or corpus_dir())
+    by_doc: dict[str, dict[int, Counter]] = {}
+    bags = []
+    for doc_id, turn_id, text, lang, availability in zip(turns["doc_id"], turns["turn_id"], turns["text"],
+                                                        turns["lang"], turns["text_availability"]):
+        if doc_id not in by_doc:
+            _, records = read_document(document_path(doc_id, availability, root), lang)
+            by_doc[doc_id] = {r["turn_id"]: r["counts"] for r in records}
+        counts = by_doc[doc_id].get(turn_id)
+        bags.append(counts if counts is not None else count_tokens(text, lang))
+    return bags
+
+
+def require_full_text(turns: pd.DataFrame, what: str) -> None:
+    """Raise a clear error when a function that needs running text meets features-only documents."""
+    features_only = sorted(set(turns.loc[turns["text_availability"] != "full", "doc_id"]))
+    if features_only:
+        raise ValueError(f"{what} needs running text, but these documents are features-only "
+                         f"(their text is not in the project): {', '.join(features_only)}. "
+                         "Select full-text documents, e.g. turns[turns.text_availability == 'full'].")

@@ -1,0 +1,473 @@
+"""The paper figure set: ``python -m analysis figures`` (``make figures``) regenerates it.
+
+Each entry of :data:`FIGURES` is a function that builds one figure from the corpus and
+returns ``(fig, caption)``; :func:`export_all` exports every one into ``figures/`` with
+the same provenance, so one command rebuilds the set and an unchanged corpus gives
+identical bytes. Notebooks call the same builders, so a figure in a notebook and in the
+paper are the same figure.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import matplotlib.pyplot as plt
+
+from analysis.figures import plots
+from analysis.corpus.load import load_catalog, load_corpus
+from analysis.figures.export import export_figure
+
+SEED = "2024-04_pineau_latribune"
+COMMAND = "python -m analysis figures"
+FIGURES: dict[str, Callable] = {}
+
+
+def figure(name: str):
+    """Register a figure builder under its file name."""
+    def register(builder):
+        FIGURES[name] = builder
+        return builder
+    return register
+
+
+@figure("corpus_sizes")
+def corpus_sizes():
+    fig, _ = plots.corpus_sizes(load_catalog(), highlight=SEED)
+    return fig, "Tokens per interview in the corpus (log scale); the Pineau interview highlighted."
+
+
+@figure("corpus_timeline")
+def corpus_timeline():
+    from analysis.corpus.overview import corpus_overview
+    fig, _ = plots.corpus_timeline(corpus_overview(), highlight=SEED)
+    return fig, ("The corpus: each interview by date and size in tokens (log scale), coloured by organization; "
+                 "the Pineau print interview (star) is one to two orders of magnitude shorter than the podcasts.")
+
+
+@figure("seed_turn_lengths")
+def seed_turn_lengths():
+    fig, _ = plots.turn_lengths(load_corpus(docs=[SEED]))
+    return fig, "Tokens per turn in the Pineau interview (La Tribune, 2024), by speaker role."
+
+
+@figure("seed_top_lemmas")
+def seed_top_lemmas(compute_terms=("gpu", "h100", "processeur", "datacenter", "puissance_de_calcul",
+                                   "capacité", "calcul", "ressource", "nvidia"), n=20):
+    from analysis.measures.frequencies import term_frequencies
+    fig, _ = plots.top_terms(term_frequencies(load_corpus(docs=[SEED])), highlight=compute_terms, n=n)
+    return fig, (f"The {n} most frequent content lemmas of the Pineau interview, per 1,000 tokens; "
+                 "compute vocabulary highlighted.")
+
+
+def export_all(names=None, outdir=None) -> list:
+    """Build and export every registered figure (or those named); return the written paths."""
+    unknown = set(names or []) - set(FIGURES)
+    if unknown:
+        raise ValueError(f"unknown figure(s) {', '.join(sorted(unknown))}; known: {', '.join(FIGURES)}")
+    written = []
+    for name, builder in FIGURES.items():
+        if names and name not in names:
+            continue
+        fig, caption = builder()
+        written += export_figure(fig, name, caption=caption, outdir=outdir, provenance={"command": COMMAND})
+        plt.close(fig)
+    return written
+
+
+# --- themes and interview dynamics (notebook 03) -------------------------------------------
+
+def _roles_split(turns, seed_doc, k=None):
+    """Theme hits of the documents with speaker roles; the seed and the comparison ids; the left-out ids."""
+    import warnings
+
+    from analysis.measures.dynamics import left_out_documents
+    from analysis.measures.theme_scores import theme_hits
+    left_out = left_out_documents(turns)
+    kept = turns[~turns["doc_id"].isin(left_out)]
+    others = sorted(set(kept["doc_id"]) - {seed_doc})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # the left-out documents are named in the caption
+        return kept, theme_hits(kept), others, left_out
+
+
+@figure("seed_theme_rates")
+def seed_theme_rates(doc=SEED, n_boot=2000, seed=0):
+    from analysis.figures.theme_plots import rate_intervals
+    from analysis.measures.theme_scores import theme_hits, theme_rates
+    turns = load_corpus(docs=[doc])
+    hits = theme_hits(turns)
+    rates = theme_rates(turns, hits=hits, n_boot=n_boot, seed=seed)
+    touching = (hits[hits.attrs["themes"]] > 0).sum().to_dict()
+    fig, _ = rate_intervals(rates, touching=touching)
+    widest = rates.assign(width=rates["high"] - rates["low"]).nlargest(1, "width").iloc[0]
+    return fig, (f"Theme rates in {doc} ({int(rates['n_turns'].iloc[0])} turns, "
+                 f"{int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% "
+                 f"percentile bootstrap intervals over turns ({n_boot:,} resamples); at the right, the turns with "
+                 f"at least one hit. The widest interval ({widest['theme']}) runs from {widest['low']:.1f} to "
+                 f"{widest['high']:.1f}: with so few turns, only large differences between themes mean anything.")
+
+
+@figure("theme_introductions")
+def theme_introductions(seed_doc=SEED, k=2):
+    from analysis.measures.dynamics import introduction_shares, theme_introductions as introductions
+    from analysis.figures.theme_plots import introductions_by_role
+    turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
+    intro = introductions(turns, hits, k=k)
+    comparison = intro[intro["doc_id"].isin(others)]
+    panels = {"Pineau interview (La Tribune)": introduction_shares(intro[intro["doc_id"] == seed_doc]),
+              f"{len(others)} comparison interviews, pooled": introduction_shares(comparison)}
+    fig, _ = introductions_by_role(panels, per_document=comparison)
+    return fig, (f"Who brings each theme into the conversation: share of introductions made by the interviewer's "
+                 f"questions (a turn touches the theme and none of the {k} turns before it did). Left: the Pineau "
+                 f"interview; right: the {len(others)} comparison interviews with speaker roles, pooled (dots: one "
+                 f"interview each); n = introductions. {len(left_out)} transcripts without speaker roles are left "
+                 "out. Dashed line: an even split.")
+
+
+@figure("uptake_matrix")
+def uptake_matrix(seed_doc=SEED):
+    from analysis.measures.dynamics import uptake_matrix as matrix
+    from analysis.figures.theme_plots import uptake_heatmaps
+    turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
+    panels = {"Pineau interview": matrix(turns, hits, doc=seed_doc, normalize=True),
+              f"{len(others)} comparison interviews, pooled": matrix(turns, hits, doc=others, normalize=True)}
+    fig, _ = uptake_heatmaps(panels)
+    return fig, ("Uptake: over every interviewer turn followed by an interviewee turn, the share of answers touching "
+                 "theme B (columns) when the question touched theme A (rows); n = questions touching A, blank rows "
+                 "have none. The outlined diagonal is each theme's uptake rate. Left: the Pineau interview; right: "
+                 f"the {len(others)} comparison interviews with speaker roles, pooled; {len(left_out)} transcripts "
+                 "without speaker roles are left out.")
+
+
+# --- topic models (notebook 04) ------------------------------------------------------------
+# Data from analysis.topic_results (chosen model, prevalence, seed projection), plots from
+# analysis.topic_plots. Fitted models come from the disk cache after the first run. Every
+# builder takes the notebook's parameters: kind, ks (k range), seeds, chunk_tokens, min_df
+# (None: the defaults of analysis.topic_results and analysis.topic_corpus).
+
+def _topic_params(ks, seeds, chunk_tokens, min_df):
+    from analysis.models import topic_corpus
+    from analysis.models import topic_results
+    return (tuple(ks or topic_results.DEFAULT_KS), tuple(seeds or topic_results.DEFAULT_SEEDS),
+            chunk_tokens or topic_corpus.DEFAULT_CHUNK_TOKENS, min_df or topic_corpus.DEFAULT_MIN_DF)
+
+
+def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
+    from analysis.models.topic_results import default_corpus, default_model
+    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, seeds, chunk_tokens, min_df)
+
+
+@figure("topic_model_selection")
+def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=2):
+    from analysis.figures.topic_plots import selection
+    from analysis.models.topic_results import default_corpus, selection_table
+    from analysis.models.topics import MIN_STABILITY, choose_k
+    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+    corpus = default_corpus(chunk_tokens, min_df)
+    table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
+    chosen = {kind: choose_k(table, kind=kind)[0] for kind in table["kind"].unique()}
+    fig, _ = selection(table, chosen, min_stability=MIN_STABILITY)
+    rows = table.set_index(["kind", "k"])
+    picks = "; ".join(f"{kind.upper()} k = {k} (NPMI {rows.loc[(kind, k), 'npmi_mean']:.3f}, stability "
+                      f"{rows.loc[(kind, k), 'stability']:.2f})" for kind, k in chosen.items())
+    return fig, (f"Choosing the number of topics: NMF and LDA fitted with {len(seeds)} seeds at each k on "
+                 f"{len(corpus.chunks):,} chunks of the English interviews (at least {corpus.chunk_tokens} running "
+                 f"tokens each; {len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks). NPMI and UMass "
+                 "coherence of each topic's 10 top terms over chunk co-occurrence, averaged over topics and seeds; "
+                 "stability: mean cosine of optimally matched topics over all pairs of seeds. Rule: the smallest k "
+                 f"whose NPMI is within one standard error of the best among the k with stability >= {MIN_STABILITY}. "
+                 f"Chosen (rings): {picks}.")
+
+
+@figure("topic_terms")
+def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
+    from analysis.figures.topic_plots import topic_terms as plot
+    from analysis.models.topic_results import document_topics, term_themes, topic_prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    overall = topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
+    shares = dict(zip(range(chosen.k), overall["estimate"]))
+    fig, _ = plot(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
+    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (seed {chosen.seed}, the run closest to "
+                 f"the other seeds): each topic's {n} heaviest lemmas and their share of the topic's weight; in "
+                 "brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
+                 "dictionary matches.")
+
+
+@figure("topic_prevalence")
+def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=None,
+                     min_df=None):
+    from analysis.figures.topic_plots import prevalence_over_time
+    from analysis.models.topic_results import document_topics, topic_prevalence as prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    table = document_topics(chosen, corpus)
+    fig, _ = prevalence_over_time(prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
+    sizes = corpus.chunks.groupby("doc_id").size()
+    return fig, (f"Topic prevalence per English interview against its date ({kind.upper()}, k = {chosen.k}): the "
+                 "token-weighted mean of the interview's chunk topic proportions, with 95% percentile bootstrap "
+                 f"intervals resampling its chunks ({n_boot:,} resamples; {sizes.min()} to {sizes.max()} chunks per "
+                 "interview). Colour and marker: organization. All speakers are counted: ten caption transcripts "
+                 "cannot separate host and guest.")
+
+
+@figure("topic_themes")
+def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None):
+    from analysis.figures.topic_plots import topic_themes as plot
+    from analysis.models.topic_results import document_topics, topic_theme_correlation, topic_theme_weights
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    weights = topic_theme_weights(chosen)
+    correlation = topic_theme_correlation(document_topics(chosen, corpus), corpus)
+    fig, _ = plot(weights, correlation, chosen.labels())
+    return fig, (f"Topics of the {kind.upper()} model (k = {chosen.k}) read against the theme dictionary. Left: share "
+                 "of each topic's term weight on lemmas the theme's English terms match (what the topic is made of). "
+                 f"Right: Spearman correlation across the {len(corpus.chunks):,} chunks between the topic's proportion "
+                 "and the theme's hits per 1,000 tokens (where the topic is used).")
+
+
+@figure("seed_in_topic_space")
+def seed_in_topic_space(kind="nmf", seed_doc=SEED, n_boot=2000, ks=None, seeds=None,
+                        chunk_tokens=None, min_df=None):
+    from analysis.models.projection import theme_check
+    from analysis.figures.topic_plots import seed_in_space
+    from analysis.models.topic_results import document_topics, place_french, topic_prevalence
+    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    turns = load_corpus(docs=[seed_doc])
+    placed = place_french(chosen, corpus, turns, n_boot=n_boot)
+    check = theme_check(chosen, turns)
+    english = topic_prevalence(document_topics(chosen, corpus), by="doc_id", n_boot=1)
+    fig, _ = seed_in_space(english, placed.prevalence, placed.per_turn, chosen.labels(),
+                           theme_turns=check["turns"], theme_topic=check["topic"])
+    return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
+                 f"through the French-English lemma glossary: {placed.projection.share_projected:.0%} of its content "
+                 "tokens reached the model's vocabulary. Left: topic shares of each English interview (grey) and of "
+                 f"the seed (star; 95% bootstrap interval over its {len(placed.chunks)} chunks, degenerate with so "
+                 "few). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
+                 f"compute scarcity ({', '.join(map(str, check['turns']))}); dashed: the compute topic "
+                 f"{check['label']}, the topic with most weight on compute terms. Pooled, those turns give it "
+                 f"{check['share_in_theme_turns']:.0%}, the other turns {check['share_in_other_turns']:.0%}.")
+
+
+# --- comparisons with the other executives (notebook 05) ----------------------------------
+# Each builder takes ``width`` ("one" or "two" journal columns) and is registered once per
+# size that suits it, as <name>_1col and/or <name>_2col: panels of interviews, dates and
+# terms come in both; bar and dot charts of a few rows only in one column (stretched to two
+# they only get emptier); the interview x theme grid of introductions only in two (eight
+# theme columns need the width). Other parameters are what notebook 05 lets a researcher
+# change. Data come from analysis.comparisons, plots from analysis.comparison_plots.
+
+SIZE_SUFFIX = {"one": "1col", "two": "2col"}
+
+
+def sized_figure(name: str, widths=("one", "two")):
+    """Register a builder that takes ``width`` once per size: ``<name>_1col``, ``<name>_2col``."""
+    import functools
+
+    def register(builder):
+        for width in widths:
+            FIGURES[f"{name}_{SIZE_SUFFIX[width]}"] = functools.partial(builder, width=width)
+        return builder
+    return register
+
+
+def _interval(row) -> str:
+    return f"{row['estimate']:.1f} [{row['low']:.1f}, {row['high']:.1f}]"
+
+
+def _short_name(prof, doc) -> str:
+    """'the Pineau interview' for a document of a profiles table."""
+    rows = prof.loc[prof["doc_id"] == doc, "interviewee"]
+    return f"the {rows.iloc[0].split(';')[0].split()[-1]} interview" if len(rows) else doc
+
+
+@sized_figure("theme_forest")
+def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
+                 seed_doc=SEED, n_boot=2000, seed=0):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width)
+    own = prof[prof["doc_id"] == seed_doc].set_index("theme")
+    whole = prof.drop_duplicates("doc_id")
+    n_chunked = int((whole["speech"] == "whole conversation").sum())
+    rates = "; ".join(f"{comparison_plots.theme_label(t)} {_interval(own.loc[t])}" for t in themes)
+    return fig, (f"Theme rates per interview: dictionary hits per 1,000 tokens of the executive's own turns, with "
+                 f"95% percentile bootstrap intervals over turns ({n_boot:,} resamples). Open dots: the {n_chunked} "
+                 "automatic caption transcripts without speaker names, counted whole (host included). Star: the "
+                 f"Pineau interview ({int(own['n_turns'].iloc[0])} turns, {int(own['n_tokens'].iloc[0]):,} tokens): "
+                 f"{rates}. Dashed: median of the other interviews. Symmetric-log axis (linear below 1).")
+
+
+@sized_figure("theme_heatmap")
+def theme_heatmap(width="two", seed_doc=SEED, n_boot=2000, seed=0):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    fig, _ = comparison_plots.heatmap(prof, highlight=seed_doc, width=width)
+    docs = prof.drop_duplicates("doc_id").set_index("doc_id")["n_tokens"]
+    others = docs.drop(index=[seed_doc], errors="ignore")
+    return fig, (f"Theme x interview: hits per 1,000 tokens of each of the dictionary's themes in each of the "
+                 f"{len(docs)} interviews (executive's turns; whole transcript where speakers are not named), in date "
+                 f"order; {_short_name(prof, seed_doc)} outlined. Colour on a symmetric-log scale; the numbers are the "
+                 "estimates (0: no hit; 0.0: below 0.05). Intervals are in the forest plot: the outlined row rests on "
+                 f"{int(docs.get(seed_doc, 0)):,} tokens, the others on {int(others.min()):,} to "
+                 f"{int(others.max()):,}.")
+
+
+@sized_figure("themes_over_time")
+def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
+                     cut="2022-11-30", seed_doc=SEED, exclude=(SEED,), n_boot=2000, seed=0):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    prof["period"] = [comparisons.period_of(d, p, cut) for d, p in zip(prof["date"], prof["date_precision"])]
+    kept = prof[~prof["doc_id"].isin(exclude)]
+    means = comparisons.interview_means(kept, group="period", themes=themes, n_boot=n_boot, seed=seed)
+    chatgpt = str(cut) == comparisons.CHATGPT_RELEASE
+    fig, _ = comparison_plots.over_time(prof, themes, cut=cut, means=means, highlight=seed_doc, width=width,
+                                        cut_label="ChatGPT" if chatgpt else str(cut))
+    wide = kept.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
+    diff = comparisons.group_difference(wide.assign(one=1), group="period", a="after", b="before",
+                                        value_cols=list(themes), token_col="one", per=1, n_boot=n_boot, seed=seed)
+    n = kept.drop_duplicates("doc_id")["period"].value_counts()
+    change = "; ".join(f"{comparison_plots.theme_label(r.feature)} {r.difference:+.2f} [{r.low:+.2f}, {r.high:+.2f}]"
+                       for r in diff.itertuples())
+    release = " (ChatGPT's release)" if chatgpt else ""
+    per_doc = kept.drop_duplicates("doc_id")
+    whole = per_doc[per_doc["speech"] == "whole conversation"]["period"].value_counts()
+    left_out = f", {_short_name(prof, seed_doc)} (star) left out" if seed_doc in exclude else ""
+    return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
+                 f"bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
+                 f"after {cut}{release}, with 95% bootstrap intervals over interviews ({n.get('before', 0)} before, "
+                 f"{n.get('after', 0)} after{left_out}). Change after minus before: {change} per 1,000 tokens. "
+                 f"Caption transcripts counted whole (open dots): {whole.get('before', 0)} of {n.get('before', 0)} "
+                 f"before the cut, {whole.get('after', 0)} of {n.get('after', 0)} after: format and period are "
+                 "confounded.")
+
+
+@sized_figure("meta_vs_others", widths=("one",))
+def meta_vs_others(width="one", organization="Meta", n_boot=2000, seed=0):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    from analysis.measures.theme_scores import theme_rates
+    data = comparisons.corpus_data()
+    execs = data["executive"].assign(company=lambda d: comparisons.company_groups(d["organization"], organization))
+    pooled = theme_rates(execs, by="company", hits=data["executive_hits"], n_boot=n_boot, seed=seed)
+    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+    prof["company"] = comparisons.company_groups(prof["organization"], organization)
+    means = comparisons.interview_means(prof, group="company", n_boot=n_boot, seed=seed)
+    other = "other companies"
+    colours = {organization: comparison_plots.theme_style(organization)["color"],
+               other: comparison_plots.NEUTRAL_COLOUR}
+    fig, _ = comparison_plots.group_rates({"pooled over turns": pooled, "mean of interviews": means}, group="company",
+                                          order=[organization, other], width=width, colours=colours)
+    docs = prof.drop_duplicates("doc_id")
+    voices = sorted({n for i in docs.loc[docs["company"] == organization, "interviewee"] for n in i.split("; ")})
+    n_docs = docs["company"].value_counts()
+    tokens = pooled.drop_duplicates("company").set_index("company")["n_tokens"]
+    return fig, (f"{organization} voices ({', '.join(voices)}; {n_docs.get(organization, 0)} interviews, "
+                 f"{int(tokens.get(organization, 0)):,} tokens) against {n_docs.get(other, 0)} interviews of other "
+                 f"companies ({int(tokens.get(other, 0)):,} tokens). Left: rates pooled over all turns of each group, "
+                 "95% bootstrap intervals over turns (long interviews weigh more; ignores differences between "
+                 "interviews). Right: mean of the interviews' rates, 95% bootstrap intervals over interviews (each "
+                 f"interview counts once, so a {int(docs['n_tokens'].min()):,}-token interview weighs as much as a "
+                 f"{int(docs['n_tokens'].max()):,}-token one).")
+
+
+def _seed_and_english(seed_doc):
+    from analysis.compare import comparisons
+    data = comparisons.corpus_data()
+    execs = data["executive"]
+    side = execs.assign(side=execs["doc_id"].eq(seed_doc).map({True: "seed", False: "reference"}))
+    english = side[(side["side"] == "seed") | (side["lang"] == "en")]
+    return english, comparisons.concept_counts(english, by="side")
+
+
+@sized_figure("concept_keyness", widths=("one",))
+def concept_keyness(width="one", seed_doc=SEED, n=15):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    turns, counts = _seed_and_english(seed_doc)
+    table = comparisons.concept_keyness(counts.loc["seed"], counts.loc["reference"],
+                                        target_size=counts.loc["seed", "n_tokens"],
+                                        reference_size=counts.loc["reference", "n_tokens"],
+                                        themes=counts.attrs["themes"])
+    name = turns.loc[turns["side"] == "seed", "interviewee"].iloc[0]
+    fig, _ = comparison_plots.keyness_bars(table, label="concept", n=n, colour_by="theme", width=width,
+                                           target_name=name.split()[-1], reference_name="English interviews")
+    return fig, (f"Keyness of the dictionary's concepts, {name} in {seed_doc} "
+                 f"({int(counts.loc['seed', 'n_tokens']):,} tokens of the executive's turns) against the other English "
+                 f"interviews ({int(counts.loc['reference', 'n_tokens']):,} tokens), compared through the concept "
+                 "space, never French words against English ones. Left: Hardie's Log Ratio "
+                 "(log2 of the ratio of rates), with Dunning's G2 at each bar; right: Monroe, Colaresi and Quinn's "
+                 "log-odds z with an informative Dirichlet prior (pooled counts, weight = the smaller side's size), "
+                 f"dashed at |z| = 1.96. The {n} concepts with the largest |z|; colour: theme. Dotted: a zero count on "
+                 "one side, where the Log Ratio comes from the 0.5 adjustment, not from data.")
+
+
+@sized_figure("french_keyness", widths=("one",))
+def french_keyness(width="one", seed_doc=SEED, n=15, reference_size=1e9, min_count=2):
+    from collections import Counter
+
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    from analysis.corpus.load import turn_counts
+    from analysis.measures.frequencies import normalised_bag
+    execs = comparisons.corpus_data()["executive"]
+    own = execs[execs["doc_id"] == seed_doc]
+    bag = Counter()
+    for counts in turn_counts(own):
+        bag.update(counts)
+    lang = own["lang"].iloc[0]
+    table = comparisons.general_usage_keyness(normalised_bag(bag, lang), int(own["n_tokens"].sum()), lang,
+                                              reference_size=reference_size, min_count=min_count)
+    language = {"fr": "French", "en": "English"}.get(lang, lang)
+    name = own["interviewee"].iloc[0]
+    fig, _ = comparison_plots.keyness_bars(table, n=n, hatch_by="source", hatch_value="phrase estimate", width=width,
+                                           target_name=name.split()[-1], reference_name=f"general {language}")
+    return fig, (f"Content lemmas of {name}'s turns in {seed_doc} ({int(own['n_tokens'].sum()):,} tokens; lemmas seen "
+                 f"at least {min_count} times) against general {language} usage (wordfreq's large {language} list, "
+                 "lemma frequency = sum "
+                 f"of its forms; nominal reference size {reference_size:.0e} tokens). Left: Log Ratio with G2 at each "
+                 "bar; right: log-odds z with the reference frequencies as the Dirichlet prior. Hatched: multiword "
+                 "terms, whose reference frequency is wordfreq's estimate for the words in sequence, an upper bound, "
+                 "so their keyness is understated.")
+
+
+@sized_figure("term_scatter")
+def term_scatter(width="one", a="Meta", b="OpenAI", group="organization", lang="en", min_count=5, n_labels=None):
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    execs = comparisons.corpus_data()["executive"]
+    table = comparisons.term_scatter_table(execs[execs["lang"] == lang], group=group, a=a, b=b, min_count=min_count)
+    n_labels = n_labels or (12 if width == "one" else 20)
+    fig, ax = comparison_plots.term_scatter(table, n_labels=n_labels, width=width)
+    docs = execs[execs[group].isin([a, b])].drop_duplicates("doc_id")[group].value_counts()
+    return fig, (f"Lemma rates per 1,000 tokens in the {lang.upper()} interviews of {a} ({docs.get(a, 0)} interviews, "
+                 f"{table.attrs['size_a']:,} tokens) and {b} ({docs.get(b, 0)}, {table.attrs['size_b']:,} tokens), "
+                 f"log axes, in the spirit of scattertext (Kessler 2017); {len(table):,} content lemmas seen at least "
+                 f"{min_count} times. Coloured and labelled: the lemmas with the largest log-odds z (Monroe, Colaresi "
+                 f"and Quinn, pooled Dirichlet prior) towards each side ({len(ax.placed_labels)} labels placed, "
+                 f"{len(ax.skipped_labels)} skipped to avoid overlaps). Dotted lines: lemmas absent from one group.")
+
+
+@sized_figure("introducers_by_interview", widths=("two",))
+def introducers_by_interview(width="two", seed_doc=SEED, k=2):
+    import warnings
+
+    from analysis.figures import comparison_plots
+    from analysis.compare import comparisons
+    from analysis.measures.dynamics import theme_introductions as introductions
+    data = comparisons.corpus_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)   # the left-out documents are counted in the caption
+        intro = introductions(data["turns"], data["hits"], k=k)
+    docs = comparisons.document_table(data["turns"]).set_index("doc_id")
+    order = docs.loc[intro["doc_id"].unique()].sort_values("date").index
+    intro = intro.set_index("doc_id").loc[order].reset_index()
+    labels = {d: comparison_plots.doc_label(docs.loc[d, "interviewee"], docs.loc[d, "date"], docs.loc[d, "lang"])
+              for d in order}
+    fig, _ = comparison_plots.introducer_grid(intro, labels=labels, highlight=seed_doc, width=width)
+    return fig, (f"Who brings each theme into the conversation, per interview with speaker roles ({len(order)}; "
+                 f"{len(intro.attrs['left_out'])} caption transcripts have none): interviewer (re)introductions / all "
+                 f"(re)introductions, a turn introducing a theme when it touches it and none of the {k} turns before "
+                 "it did. Grey level: the interviewer's share (white: the executive alone brings it up); Q: the theme "
+                 "first came up in a question; hatched: never came up.")

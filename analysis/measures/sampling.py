@@ -1,0 +1,151 @@
+"""How the hand-coded validation sample was drawn, so that anyone can redraw it.
+
+The theme dictionary (:mod:`analysis.themes`) is validated against turns coded by hand
+(``corpus/themes/hand_coding.csv``; :mod:`analysis.validation`). This module records the
+sampling rule; :func:`draw_sample` run on the committed corpus gives back exactly the
+turn ids of that file. The rule (Grimmer and Stewart 2013, "Text as Data", *Political
+Analysis* 21(3): validate on a sample, keep a part that is never used to tune):
+
+1. **Census of the anchor.** Every interview turn of the documents in ``census`` (the
+   seed, by default) is coded, and all of them go to the held-out part.
+2. **Stratified by document.** From every other document, ``n_random`` turns are drawn
+   uniformly at random, without replacement, among its interview-segment turns.
+3. **Oversampling of rare themes, without the dictionary.** Then ``n_keyword`` more turns
+   are drawn among the turns that contain a *seed word* of a theme (:data:`SEED_WORDS`:
+   broad English words written for sampling, independent of the dictionary being
+   validated). Themes take turns across documents: document ``i`` (0-based, in sorted
+   ``doc_id`` order) starts at theme ``(i * n_keyword) mod 8`` of :data:`THEMES` and
+   moves one theme forward per draw, so each theme gets about the same number of
+   draws; a theme with no untaken seed-word turn in that document is skipped for the
+   next one. A seed word ending in ``*`` is a prefix; a turn contains a seed word when a
+   token of its bag, or a part of a merged token (``open_source`` -> ``open``, ``source``),
+   equals it (or starts with its prefix). Only the committed bags of tokens are used, so
+   the rule works for features-only documents.
+4. **Development / held-out split, stratified by document.** Each document's drawn
+   turns are shuffled and the first ``round(dev_share * n)`` become ``dev`` (used while
+   fixing the dictionary), the rest ``heldout`` (only ever used to report).
+
+Randomness: one generator per document, ``numpy.random.default_rng([seed, crc32(doc_id)])``,
+so a document's draws do not depend on the other documents' random numbers. The sample is
+*enriched*: precision and recall computed on it describe the sample's turns, not the
+corpus at large (the ``stratum`` column says which turns were drawn at random).
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus.load import turn_counts
+
+#: The seed used for the committed sample.
+SEED = 20240401
+SEED_DOCS = ("2024-04_pineau_latribune",)
+N_RANDOM = 5
+N_KEYWORD = 7
+DEV_SHARE = 0.4
+
+#: Broad words per theme, used only to find candidate turns (never to score them).
+SEED_WORDS: dict[str, tuple[str, ...]] = {
+    "compute_scarcity": ("gpu*", "chip*", "compute", "data_center*", "datacenter*", "nvidia", "cluster*",
+                         "hardware", "electricity", "energy", "power", "gigawatt*", "megawatt*", "tpu*",
+                         "semiconductor*", "tsmc", "fab", "fabs", "flops", "supercomputer*"),
+    "open_source_risk": ("open", "weights", "release*", "closed", "proprietary", "llama*", "misuse"),
+    "elections_misinformation": ("election*", "vote", "votes", "voter*", "voting", "misinformation",
+                                 "disinformation", "propaganda", "deepfake*", "fake*", "watermark*",
+                                 "synthetic", "democra*", "ballot*", "manipulat*"),
+    "talent_war": ("hire", "hires", "hired", "hiring", "recruit*", "talent*", "salar*", "compensation",
+                   "poach*", "retain", "retention", "researchers"),
+    "safety_guardrails": ("safety", "safe", "guardrail*", "alignment", "aligned", "jailbreak*", "misuse",
+                          "harm", "harms", "harmful", "censor*", "bioweapon*", "weapon*", "dangerous",
+                          "refus*", "filter*", "moderation"),
+    "bias_representation": ("bias*", "woke", "diverse", "diversity", "stereotyp*", "racis*", "gender*",
+                            "representation*", "fairness", "discriminat*", "culture*", "cultural",
+                            "minorit*", "ideolog*", "liberal", "conservative*"),
+    "regulation_policy": ("regulat*", "law", "laws", "legislat*", "government*", "congress*", "senate",
+                          "policy", "policies", "copyright*", "eu", "ban", "banned", "export*",
+                          "lawmaker*", "governance"),
+    "agi_future": ("agi", "asi", "superintelligen*", "superhuman", "existential", "doom*", "takeoff",
+                   "singularity", "extinction"),
+}
+THEMES = tuple(SEED_WORDS)
+SAMPLE_COLUMNS = ["doc_id", "turn_id", "stratum", "split"]
+
+
+@lru_cache(maxsize=None)
+def _token_themes(token: str) -> frozenset:
+    """Themes with a seed word equal to (or, for ``word*``, a prefix of) the token or one of its parts."""
+    parts = {token, *(p for p in token.replace("-", "_").split("_") if p)}
+    return frozenset(theme for theme, words in SEED_WORDS.items()
+                     if any(p.startswith(w[:-1]) if w.endswith("*") else p == w for p in parts for w in words))
+
+
+def seed_word_themes(counts: Mapping) -> set[str]:
+    """The themes with at least one seed word in a bag of tokens (see step 3 above)."""
+    found = set()
+    for token in counts:
+        found |= _token_themes(token)
+    return found
+
+
+def _rng(seed: int, doc_id: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(doc_id.encode("utf-8"))])
+
+
+def draw_sample(turns: pd.DataFrame, seed: int = SEED, *, n_random: int = N_RANDOM, n_keyword: int = N_KEYWORD,
+                dev_share: float = DEV_SHARE, census=SEED_DOCS) -> pd.DataFrame:
+    """The validation sample: ``doc_id, turn_id, stratum, split``, one row per drawn turn.
+
+    ``turns`` is the corpus turns table (:func:`analysis.corpus.load_corpus`); only its
+    ``segment == 'interview'`` turns are eligible. ``stratum`` is ``census`` (documents
+    coded whole), ``random`` or ``seedword:<theme>``; ``split`` is ``dev`` or ``heldout``.
+    The procedure is in the module docstring; the same turns and seed give the same sample.
+    """
+    needed = {"doc_id", "turn_id", "segment", "lang", "text", "text_availability"}
+    missing = needed - set(turns.columns)
+    if missing:
+        raise ValueError(f"turns lacks column(s) {', '.join(sorted(missing))}: pass load_corpus()'s table")
+    if n_random < 0 or n_keyword < 0:
+        raise ValueError("n_random and n_keyword must be >= 0")
+    if not 0 <= dev_share <= 1:
+        raise ValueError(f"dev_share must be between 0 and 1, got {dev_share}")
+    unknown = set(census) - set(turns["doc_id"])
+    if unknown:
+        raise ValueError(f"census document(s) not in turns: {', '.join(sorted(unknown))}")
+    eligible = turns[turns["segment"] == "interview"].sort_values(["doc_id", "turn_id"]).reset_index(drop=True)
+    eligible.attrs = turns.attrs
+    rows = [(d, int(t), "census", "heldout")
+            for d, t in eligible.loc[eligible["doc_id"].isin(census), ["doc_id", "turn_id"]].itertuples(index=False)]
+    others = eligible[~eligible["doc_id"].isin(census)]
+    bags = dict(zip(zip(others["doc_id"], others["turn_id"]), turn_counts(others)))
+    for i, (doc_id, part) in enumerate(others.groupby("doc_id", sort=True)):
+        rng = _rng(seed, doc_id)
+        ids = part["turn_id"].to_numpy()
+        if n_random > len(ids):
+            raise ValueError(f"{doc_id} has {len(ids)} interview turns, fewer than n_random={n_random}")
+        drawn = [(int(t), "random") for t in rng.choice(ids, size=n_random, replace=False)]
+        taken = {t for t, _ in drawn}
+        themes_of = {int(t): seed_word_themes(bags[(doc_id, t)]) for t in ids}
+        position = (i * n_keyword) % len(THEMES)
+        for _ in range(n_keyword):
+            for step in range(len(THEMES)):
+                theme = THEMES[(position + step) % len(THEMES)]
+                pool = [t for t in ids if t not in taken and theme in themes_of[int(t)]]
+                if pool:
+                    pick = int(rng.choice(pool))
+                    drawn.append((pick, f"seedword:{theme}"))
+                    taken.add(pick)
+                    position = (position + step + 1) % len(THEMES)
+                    break
+            else:
+                break  # no theme has an untaken seed-word turn left in this document
+        order = rng.permutation(len(drawn))
+        n_dev = int(round(dev_share * len(drawn)))
+        for rank, k in enumerate(order):
+            turn_id, stratum = drawn[k]
+            rows.append((doc_id, turn_id, stratum, "dev" if rank < n_dev else "heldout"))
+    sample = pd.DataFrame(rows, columns=SAMPLE_COLUMNS)
+    return sample.sort_values(["doc_id", "turn_id"], ignore_index=True)

@@ -1,0 +1,269 @@
+"""Validation of the theme dictionary against hand-coded turns.
+
+Grimmer and Stewart (2013, "Text as Data", *Political Analysis* 21(3)) ask that a
+dictionary be checked against human judgement before its counts are trusted. The human
+judgement is ``corpus/themes/hand_coding.csv``: one row per turn, coded 0/1 per theme from
+the written codebook (``corpus/themes/codebook.md``), with no transcript text. How the turns
+were drawn and split into a development part (used while fixing the dictionary) and a
+held-out part (only ever used to report) is in :mod:`analysis.sampling`.
+
+* **Prediction.** The dictionary predicts that a turn touches a theme when it has at
+  least one hit for the theme (:func:`analysis.theme_scores.theme_hits`).
+* **Counts.** Per theme, over the turns of one split: ``tp`` (coded 1, predicted 1),
+  ``fp`` (coded 0, predicted 1), ``fn`` (coded 1, predicted 0), ``tn`` (coded 0, predicted 0).
+* **Precision** = tp / (tp + fp): of the turns the dictionary flags, the share a human
+  coded as the theme. **Recall** = tp / (tp + fn): of the turns a human coded as the theme,
+  the share the dictionary flags. **F1** = 2 tp / (2 tp + fp + fn), the harmonic mean of
+  precision and recall (van Rijsbergen 1979).
+* **Undefined values are NaN, never 0.** Precision is NaN when the dictionary flags no
+  turn (tp + fp = 0), recall when no turn is coded positive (tp + fn = 0), F1 when both
+  happen (tp + fp + fn = 0). A 0 means "measured, and wrong", NaN means "not measurable on
+  this sample".
+* **Intervals.** Wilson (1927) score intervals for precision and recall, treating them as
+  binomial proportions of tp out of tp + fp (resp. tp + fn):
+  centre = (p + z²/2n) / (1 + z²/n), half-width = z / (1 + z²/n) x sqrt(p(1-p)/n + z²/4n²),
+  with z the normal quantile of the level (1.96 for 95%). Unlike the Wald interval it stays
+  inside [0, 1] and behaves at p = 0 or 1 with small n (Brown, Cai and DasGupta 2001).
+  No interval is given for F1. Turns of one interview are not independent, so read the
+  intervals as a lower bound on the uncertainty.
+* **Micro total.** The ``micro`` row pools the turn x theme decisions of all themes
+  (its counts are sums over themes; its ``n_turns`` is the number of turns).
+
+The sample over-represents turns containing broad theme words (see :mod:`analysis.sampling`),
+so the figures describe the coded turns, which are richer in themes than the corpus.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.measures.concordance import kwic
+from analysis.corpus.load import load_corpus, turn_counts
+from analysis.measures.dynamics import wilson_interval  # one implementation of Wilson (1927) for the package
+from analysis.core.paths import corpus_dir
+from analysis.core.textio import InputError, read_csv_table
+from analysis.measures.theme_scores import theme_hits
+from analysis.text.themes import ThemeMatcher
+
+HAND_CODING_FILE = Path("themes") / "hand_coding.csv"
+ID_COLUMNS = ("doc_id", "turn_id", "split", "coder")
+SPLITS = ("dev", "heldout")
+KINDS = ("fp", "fn")
+METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_low", "precision_high",
+                  "recall", "recall_low", "recall_high", "f1"]
+ERROR_COLUMNS = ["doc_id", "turn_id", "role", "text_availability", "hits", "matched_terms", "kwic", "text", "note"]
+
+
+# --- the hand coding ----------------------------------------------------------------------
+
+def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
+    """The hand-coded turns: ``doc_id, turn_id, split, coder, <one 0/1 column per theme>, note``.
+
+    Checked row by row; the first problem raises :class:`InputError` naming the file and
+    line: a missing column, a theme column the dictionary does not know (or a dictionary
+    theme with no column), an unknown document or turn (checked against ``turns``, by
+    default :func:`analysis.corpus.load_corpus`), a turn coded twice, a split other than
+    ``dev``/``heldout``, an empty coder, a code other than 0 or 1. ``themes`` defaults to
+    the project dictionary's themes. The theme names are in ``attrs["themes"]``.
+    """
+    path = Path(path) if path else corpus_dir() / HAND_CODING_FILE
+    header, records = read_csv_table(path, (*ID_COLUMNS, "note"), what="hand coding",
+                                     hint="see the sampling section of corpus/themes/codebook.md",
+                                     header_hint=f"the header is {','.join(ID_COLUMNS)},<one column per theme>,note")
+    themes = list(themes) if themes is not None else ThemeMatcher().themes_
+    turns = load_corpus() if turns is None else turns
+    known = {d: set(map(int, g)) for d, g in turns.groupby("doc_id")["turn_id"]}
+    coded = [c for c in header if c not in (*ID_COLUMNS, "note")]
+    unknown = [c for c in coded if c not in themes]
+    if unknown:
+        raise InputError(path, f"unknown theme column(s): {', '.join(unknown)}", line=1,
+                         hint=f"the dictionary's themes are {', '.join(themes)}")
+    absent = [t for t in themes if t not in coded]
+    if absent:
+        raise InputError(path, f"no column for theme(s) {', '.join(absent)}", line=1,
+                         hint="code every theme of the dictionary (0 or 1) or validate a dictionary without it")
+    rows, seen = [], {}
+    for line, row in records:
+        rows.append(_check_row(row, path, line, themes, known, seen))
+    if not rows:
+        raise InputError(path, "the hand coding has no rows")
+    table = pd.DataFrame(rows, columns=[*ID_COLUMNS, *themes, "note"])
+    table[themes] = table[themes].astype("int64")
+    table.attrs["themes"] = themes
+    return table
+
+
+def _check_row(row: dict, path: Path, line: int, themes, known, seen) -> dict:
+    def fail(message, hint=None):
+        raise InputError(path, message, line=line, hint=hint)
+
+    rec = {k: (row.get(k) or "").strip() for k in (*ID_COLUMNS, "note")}
+    doc_id = rec["doc_id"]
+    if doc_id not in known:
+        fail(f"unknown doc_id {doc_id!r}", "use a doc_id of corpus/catalog.csv")
+    try:
+        turn_id = int(rec["turn_id"])
+    except ValueError:
+        fail(f"turn_id {rec['turn_id']!r} is not an integer")
+    if turn_id not in known[doc_id]:
+        fail(f"{doc_id} has no interview turn {turn_id}",
+             "turn ids are 1-based positions in the document; only interview-segment turns are coded")
+    if (doc_id, turn_id) in seen:
+        fail(f"turn {doc_id} #{turn_id} is coded twice", f"first at line {seen[(doc_id, turn_id)]}")
+    seen[(doc_id, turn_id)] = line
+    if rec["split"] not in SPLITS:
+        fail(f"split {rec['split']!r} is not one of {', '.join(SPLITS)}")
+    if not rec["coder"]:
+        fail("empty coder", "write who coded the turn")
+    for theme in themes:
+        value = (row.get(theme) or "").strip()
+        if value not in ("0", "1"):
+            fail(f"code {value!r} for {theme} is not 0 or 1", "code 1 if the turn talks about the theme, else 0")
+        rec[theme] = int(value)
+    return {**rec, "turn_id": turn_id}
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+def _ratio(num: int, den: int) -> float:
+    return num / den if den else np.nan
+
+
+def confusion_metrics(tp: int, fp: int, fn: int, tn: int, level: float = 0.95) -> dict:
+    """Precision, recall and F1 with Wilson intervals from the four counts (module docstring)."""
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    p_low, p_high = wilson_interval(tp, tp + fp, level)
+    r_low, r_high = wilson_interval(tp, tp + fn, level)
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": _ratio(tp, tp + fp), "precision_low": p_low, "precision_high": p_high,
+            "recall": _ratio(tp, tp + fn), "recall_low": r_low, "recall_high": r_high,
+            "f1": _ratio(2 * tp, 2 * tp + fp + fn)}
+
+
+def _select(coding: pd.DataFrame, split: str) -> pd.DataFrame:
+    if split not in (*SPLITS, "all"):
+        raise ValueError(f"split must be one of {', '.join(SPLITS)} or 'all', got {split!r}")
+    part = coding if split == "all" else coding[coding["split"] == split]
+    if part.empty:
+        raise ValueError(f"the hand coding has no {split!r} turns")
+    return part
+
+
+def _coded_turns(turns: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
+    keys = set(zip(part["doc_id"], part["turn_id"]))
+    mask = [k in keys for k in zip(turns["doc_id"], turns["turn_id"])]
+    sub = turns[mask].reset_index(drop=True)
+    sub.attrs = dict(turns.attrs)
+    return sub
+
+
+def _joined(turns, split, hits, coding) -> tuple[pd.DataFrame, list[str]]:
+    """Coded turns of ``split`` with their hits (suffix ``_hits``) and the turn table columns."""
+    turns = load_corpus() if turns is None else turns
+    coding = load_hand_coding(turns=turns) if coding is None else coding
+    themes = coding.attrs.get("themes") or [c for c in coding.columns if c not in (*ID_COLUMNS, "note")]
+    part = _select(coding, split)
+    sub = _coded_turns(turns, part)
+    hits = theme_hits(sub) if hits is None else hits
+    lacking = [t for t in themes if t not in hits.columns]
+    if lacking:
+        raise ValueError(f"hits has no column for theme(s) {', '.join(lacking)}: pass theme_hits(turns)")
+    merged = part.merge(hits[["doc_id", "turn_id", *themes]], on=["doc_id", "turn_id"], how="left",
+                        suffixes=("", "_hits"), indicator=True)
+    unmatched = merged[merged["_merge"] == "left_only"]
+    if len(unmatched):
+        first = unmatched.iloc[0]
+        raise ValueError(f"{len(unmatched)} coded turn(s) have no hits (e.g. {first.doc_id} #{first.turn_id}): "
+                         "pass hits computed on turns that include the coded turns")
+    extra = [c for c in ("role", "text", "lang", "text_availability") if c in sub.columns]
+    merged = merged.drop(columns="_merge").merge(sub[["doc_id", "turn_id", *extra]], on=["doc_id", "turn_id"],
+                                                 how="left")
+    merged.attrs = dict(sub.attrs)
+    return merged, themes
+
+
+def evaluate(turns: pd.DataFrame | None = None, *, split: str = "heldout", hits: pd.DataFrame | None = None,
+             coding: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Precision, recall and F1 of the dictionary per theme on one split of the hand coding.
+
+    ``split`` is ``'heldout'`` (the default: report on these), ``'dev'`` or ``'all'``.
+    ``turns`` defaults to :func:`analysis.corpus.load_corpus`, ``hits`` to
+    :func:`analysis.theme_scores.theme_hits` on the coded turns, ``coding`` to
+    :func:`load_hand_coding`. A turn is predicted positive for a theme when it has >= 1 hit.
+    Returns one row per theme and a final ``micro`` row with the columns ``theme, n_turns,
+    tp, fp, fn, tn, precision, precision_low, precision_high, recall, recall_low,
+    recall_high, f1``; undefined values are NaN (see the module docstring).
+    """
+    merged, themes = _joined(turns, split, hits, coding)
+    rows = []
+    for theme in themes:
+        truth = merged[theme].to_numpy() == 1
+        pred = merged[f"{theme}_hits"].to_numpy() >= 1
+        counts = [int(np.sum(truth & pred)), int(np.sum(~truth & pred)), int(np.sum(truth & ~pred)),
+                  int(np.sum(~truth & ~pred))]
+        rows.append({"theme": theme, "n_turns": len(merged), **confusion_metrics(*counts, level=level)})
+    totals = [sum(r[k] for r in rows) for k in ("tp", "fp", "fn", "tn")]
+    rows.append({"theme": "micro", "n_turns": len(merged), **confusion_metrics(*totals, level=level)})
+    table = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    table.attrs.update(split=split, level=level, themes=themes)
+    return table
+
+
+# --- errors in context --------------------------------------------------------------------
+
+def _format_terms(terms: Mapping) -> str:
+    return ", ".join(f"{t} x{n}" if n > 1 else t for t, n in terms.items())
+
+
+def _kwic_lines(turn: pd.DataFrame, terms, window: int) -> str:
+    lines = []
+    for term in terms:
+        try:
+            found = kwic(turn, term, window=window, match="lemma")
+            if found.empty:
+                found = kwic(turn, term, window=window, match="token")
+        except ValueError:
+            continue
+        lines += [f"{r.left} [{r.keyword}] {r.right}".strip() for r in found.itertuples(index=False)]
+    return " | ".join(dict.fromkeys(lines))
+
+
+def errors(theme: str, kind: str = "fp", split: str = "heldout", *, turns: pd.DataFrame | None = None,
+           hits: pd.DataFrame | None = None, coding: pd.DataFrame | None = None,
+           matcher: ThemeMatcher | None = None, window: int = 7) -> pd.DataFrame:
+    """The false positives (``kind='fp'``: flagged by the dictionary, coded 0) or misses
+    (``kind='fn'``: coded 1, no hit) of one theme in one split, for reading.
+
+    Columns: ``doc_id, turn_id, role, text_availability, hits, matched_terms`` (the lemmas
+    that hit, from :meth:`analysis.themes.ThemeMatcher.matched_terms`), ``kwic`` (each
+    matched term in context, ``window`` tokens either side, for full-text documents),
+    ``text`` (the whole turn, full-text documents only; useful to read a miss) and the
+    coder's ``note``. Features-only documents have no running text in the project: their
+    rows give ids and matched terms only, with ``kwic`` and ``text`` empty.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be 'fp' (false positives) or 'fn' (misses), got {kind!r}")
+    matcher = matcher or ThemeMatcher()
+    merged, themes = _joined(turns, split, hits, coding)
+    if theme not in themes:
+        raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(themes)}")
+    truth, pred = merged[theme] == 1, merged[f"{theme}_hits"] >= 1
+    wrong = merged[(~truth & pred) if kind == "fp" else (truth & ~pred)].reset_index(drop=True)
+    wrong.attrs = merged.attrs
+    rows = []
+    for i, bag in enumerate(turn_counts(wrong)):
+        turn = wrong.iloc[[i]]
+        terms = matcher.matched_terms(bag, turn["lang"].iat[0], theme)
+        full = turn["text_availability"].iat[0] == "full"
+        rows.append({"doc_id": turn["doc_id"].iat[0], "turn_id": int(turn["turn_id"].iat[0]),
+                     "role": turn["role"].iat[0], "text_availability": turn["text_availability"].iat[0],
+                     "hits": int(turn[f"{theme}_hits"].iat[0]), "matched_terms": _format_terms(terms),
+                     "kwic": _kwic_lines(turn, terms, window) if full and terms else "",
+                     "text": turn["text"].iat[0] if full else "", "note": turn["note"].iat[0]})
+    table = pd.DataFrame(rows, columns=ERROR_COLUMNS)
+    table.attrs.update(theme=theme, kind=kind, split=split)
+    return table

@@ -1,0 +1,271 @@
+"""Reading the topic models: the chosen model, topic prevalence with intervals, themes.
+
+* :func:`choose_model` fits every seed at the chosen ``k`` (from the cache when
+  :func:`analysis.topics.select_k` ran before) and keeps the **representative run**:
+  the seed whose topics agree best with those of the other seeds (highest mean matched
+  cosine, :mod:`analysis.stability`; ties to the lowest seed). A single arbitrary seed
+  could be an outlier; the representative run is the medoid of the runs.
+* :func:`topic_prevalence`: a group's prevalence of topic ``t`` is the token-weighted
+  mean of its chunks' topic proportions, sum(n_tokens x theta_t) / sum(n_tokens): the
+  share of the group's running text the model attributes to ``t``. Intervals: a
+  percentile bootstrap that resamples chunks **within each document** (a stratified
+  cluster bootstrap; Efron & Tibshirani 1993, ch. 13), so that a group of several
+  interviews (an organization) keeps every interview in every replicate and the
+  interval reflects variation inside interviews, not which interviews were sampled.
+  Chunks next to each other are not independent (a topic runs over several chunks):
+  the intervals are, if anything, too narrow.
+* Topics against the themes of the dictionary (:mod:`analysis.themes`), two readings:
+  :func:`topic_theme_weights`, the share of a topic's term weight that falls on the
+  theme's terms (its English lemmas that the dictionary matches), which reads the
+  topic's definition; and :func:`topic_theme_correlation`, Spearman's rank
+  correlation across chunks between a topic's proportion and the theme's hits per
+  1,000 tokens, which reads where the topic is used. A topic "carries" a theme when
+  both are high.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.pipeline import Pipeline
+
+from analysis.models.stability import match_topics
+from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, DEFAULT_MIN_DF, TopicCorpus, topic_corpus
+from analysis.models.topics import KINDS, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
+
+DEFAULT_KS = (3, 5, 8, 10, 12)
+FULL_KS = (3, 4, 5, 6, 7, 8, 10, 12, 15, 20)
+DEFAULT_SEEDS = (0, 1, 2, 3, 4)
+
+
+@lru_cache(maxsize=4)
+def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF,
+                   roles: tuple | None = None) -> TopicCorpus:
+    """:func:`analysis.topic_corpus.topic_corpus` of the whole corpus, memoised per session."""
+    return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
+
+
+def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DEFAULT_SEEDS,
+                    n_jobs: int = 2) -> pd.DataFrame:
+    """:func:`analysis.topics.select_k` on the corpus's chunks (fits cached on disk)."""
+    return select_k(corpus.matrix, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs)
+
+
+def representative_run(runs) -> tuple[int, np.ndarray]:
+    """Index of the run whose topics agree best with all others, and each run's mean agreement.
+
+    ``runs``: topics x terms matrices of the same ``k``. Agreement of two runs is the
+    mean cosine of their optimally matched topics (:func:`analysis.stability.match_topics`).
+    """
+    runs = list(runs)
+    if len(runs) < 2:
+        return 0, np.ones(len(runs))
+    agreement = np.zeros((len(runs), len(runs)))
+    for i in range(len(runs)):
+        for j in range(i + 1, len(runs)):
+            agreement[i, j] = agreement[j, i] = match_topics(runs[i], runs[j])[1].mean()
+    mean = agreement.sum(axis=1) / (len(runs) - 1)
+    return int(np.argmax(mean)), mean
+
+
+@dataclass
+class ChosenModel:
+    """The model the results are read from, and why."""
+
+    kind: str
+    k: int
+    seed: int
+    reason: str
+    model: Pipeline
+    terms: list[str]
+    table: pd.DataFrame | None = None
+
+    def top_terms(self, n: int = 10) -> pd.DataFrame:
+        return top_terms(self.model, self.terms, n=n)
+
+    def labels(self, n: int = 3) -> list[str]:
+        """``"T0 gpu, chip, data_center"``: topic number and its ``n`` heaviest terms."""
+        table = self.top_terms(n)
+        return [f"T{t} " + ", ".join(g["term"]) for t, g in table.groupby("topic", sort=True)]
+
+
+def choose_model(corpus: TopicCorpus, kind: str = "nmf", *, k: int | None = None, ks=DEFAULT_KS,
+                 seeds=DEFAULT_SEEDS, n_jobs: int = 2, table: pd.DataFrame | None = None) -> ChosenModel:
+    """The ``kind`` model at ``k`` (default: :func:`analysis.topics.choose_k` over ``ks``).
+
+    ``table``: a :func:`selection_table` already computed (rows of other kinds are
+    ignored). Of the seeds' runs at that k, the representative one is returned.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    if k is None:
+        if table is None or kind not in set(table["kind"]):
+            table = selection_table(corpus, ks, kinds=(kind,), seeds=seeds, n_jobs=n_jobs)
+        k, reason = choose_k(table, kind=kind)
+    else:
+        reason = f"{kind}: k = {k} set by the user"
+    models = [fit_topic_model(corpus.matrix, k, kind=kind, seed=s, vocabulary=corpus.terms) for s in seeds]
+    best, agreement = representative_run([components(m) for m in models])
+    reason += (f"; representative run: seed {seeds[best]} (mean matched cosine {agreement[best]:.3f} "
+               f"with the other {len(seeds) - 1} seeds)")
+    return ChosenModel(kind, int(k), int(seeds[best]), reason, models[best], list(corpus.terms), table)
+
+
+def document_topics(chosen: ChosenModel, corpus: TopicCorpus) -> pd.DataFrame:
+    """The chunks table with one column per topic (``T0``, ``T1``...): topic proportions."""
+    theta = doc_topics(chosen.model, corpus.matrix)
+    columns = [f"T{t}" for t in range(theta.shape[1])]
+    return pd.concat([corpus.chunks.reset_index(drop=True), pd.DataFrame(theta, columns=columns)], axis=1)
+
+
+def topic_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if len(c) > 1 and c[0] == "T" and c[1:].isdigit()]
+
+
+def topic_prevalence(table: pd.DataFrame, *, by="doc_id", n_boot: int = 2000, level: float = 0.95,
+                     seed: int = 0) -> pd.DataFrame:
+    """Prevalence of each topic per group, with stratified bootstrap intervals (module docstring).
+
+    ``table``: :func:`document_topics` (chunks with ``doc_id``, ``n_tokens`` and the
+    topic columns). ``by``: a column (``doc_id``, ``interviewee``, ``organization``...).
+    Chunks with no topic proportions (no term of the vocabulary) are left out.
+    Returns ``by, topic, estimate, low, high, n_chunks, n_documents``.
+    """
+    topics = topic_columns(table)
+    if not topics:
+        raise ValueError("the table has no topic columns (T0, T1...); make it with document_topics")
+    for column in (by, "doc_id", "n_tokens"):
+        if column not in table.columns:
+            raise ValueError(f"the table lacks the column {column!r}")
+    if not 0 < level < 1 or isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
+        raise ValueError("level must be in (0, 1) and n_boot a positive integer")
+    table = table[table[topics].notna().all(axis=1)]
+    alpha = (1 - level) / 2
+    rows = []
+    for key, group in table.groupby(by, sort=True):
+        rng = np.random.default_rng([int(seed), zlib.crc32(str(key).encode("utf-8"))])
+        weights = group["n_tokens"].to_numpy(float)
+        theta = group[topics].to_numpy(float)
+        estimate = (weights[:, None] * theta).sum(axis=0) / weights.sum()
+        numerator, denominator = np.zeros((n_boot, len(topics))), np.zeros(n_boot)
+        for doc_id in sorted(set(group["doc_id"])):
+            rows_d = np.flatnonzero(group["doc_id"].to_numpy() == doc_id)
+            draws = rng.integers(0, len(rows_d), size=(n_boot, len(rows_d)))
+            picked = rows_d[draws]
+            denominator += weights[picked].sum(axis=1)
+            numerator += (weights[picked][..., None] * theta[picked]).sum(axis=1)
+        replicates = numerator / denominator[:, None]
+        low, high = np.quantile(replicates, [alpha, 1 - alpha], axis=0)
+        for j, topic in enumerate(topics):
+            rows.append({by: key, "topic": topic, "estimate": estimate[j], "low": low[j], "high": high[j],
+                         "n_chunks": len(group), "n_documents": group["doc_id"].nunique()})
+    out = pd.DataFrame(rows)
+    out.attrs.update(method="token-weighted mean of chunk topic proportions; percentile bootstrap resampling "
+                     "chunks within each document", n_boot=n_boot, level=level, seed=seed)
+    return out
+
+
+def term_themes(terms, matcher=None, lang: str = "en") -> pd.DataFrame:
+    """Terms x themes, 1 where the dictionary's theme matches the term (a lemma)."""
+    from analysis.text.themes import ThemeMatcher
+    matcher = matcher or ThemeMatcher()
+    rows = [matcher.match_counts({term: 1}, lang) for term in terms]
+    return pd.DataFrame(rows, index=list(terms), columns=matcher.themes_).astype(int)
+
+
+def topic_theme_weights(chosen: ChosenModel, matcher=None) -> pd.DataFrame:
+    """Topics x themes: share of each topic's term weight on the theme's terms (0-1)."""
+    weights = np.asarray(components(chosen.model), dtype=float)
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    membership = term_themes(chosen.terms, matcher)
+    table = pd.DataFrame(weights @ membership.to_numpy(float), columns=membership.columns,
+                         index=[f"T{t}" for t in range(weights.shape[0])])
+    table.index.name = "topic"
+    return table
+
+
+def topic_theme_correlation(doc_table: pd.DataFrame, corpus: TopicCorpus, matcher=None) -> pd.DataFrame:
+    """Topics x themes: Spearman correlation across chunks of topic proportion and theme hits per 1,000 tokens."""
+    from analysis.text.themes import ThemeMatcher
+    matcher = matcher or ThemeMatcher()
+    hits = matcher.score_turns(corpus.token_bags, corpus.lang)
+    rates = hits.to_numpy(float) / corpus.chunks["n_tokens"].to_numpy(float)[:, None] * 1000
+    topics = topic_columns(doc_table)
+    keep = doc_table[topics].notna().all(axis=1).to_numpy()
+    out = pd.DataFrame(index=topics, columns=hits.columns, dtype=float)
+    for topic in topics:
+        for j, theme in enumerate(hits.columns):
+            x, y = doc_table.loc[keep, topic].to_numpy(), rates[keep, j]
+            out.loc[topic, theme] = spearmanr(x, y).statistic if np.ptp(y) > 0 and np.ptp(x) > 0 else np.nan
+    out.index.name = "topic"
+    return out
+
+
+def theme_topic(weights: pd.DataFrame, theme: str) -> str:
+    """The topic with the largest share of its weight on ``theme``'s terms."""
+    if theme not in weights.columns:
+        raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(weights.columns)}")
+    return str(weights[theme].idxmax())
+
+
+@dataclass
+class SeedPlacement:
+    """A French document in the English model's space (see :func:`place_french`)."""
+
+    projection: object          # analysis.projection.Projection of its chunks
+    chunks: pd.DataFrame        # its chunks with topic proportions (T0, T1...)
+    prevalence: pd.DataFrame    # topic_prevalence by doc_id
+    per_turn: pd.DataFrame      # one row per turn: turn_id, role, n_tokens, topic proportions
+
+
+def place_french(chosen: ChosenModel, corpus: TopicCorpus, turns: pd.DataFrame, *, glossary=None,
+                 n_boot: int = 2000, seed: int = 0) -> SeedPlacement:
+    """Project French turns into the chosen model, chunked exactly as the English corpus.
+
+    The document's prevalence is computed as for an English interview (token-weighted
+    mean over its chunks, bootstrap over its chunks); each turn is also projected on its
+    own, for reading where in the interview a topic sits.
+    """
+    from analysis.models.projection import project_french
+    projection = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=corpus.chunk_tokens)
+    columns = [f"T{t}" for t in range(chosen.k)]
+    chunks = pd.concat([projection.units, pd.DataFrame(doc_topics(chosen.model, projection.matrix),
+                                                       columns=columns)], axis=1)
+    by_turn = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=1)
+    per_turn = pd.concat([by_turn.units[["first_turn", "roles", "n_tokens"]]
+                          .rename(columns={"first_turn": "turn_id", "roles": "role"}),
+                          pd.DataFrame(doc_topics(chosen.model, by_turn.matrix), columns=columns)], axis=1)
+    return SeedPlacement(projection, chunks, topic_prevalence(chunks, by="doc_id", n_boot=n_boot, seed=seed),
+                         per_turn)
+
+
+@lru_cache(maxsize=8)
+def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, seeds: tuple = DEFAULT_SEEDS,
+                  chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF) -> ChosenModel:
+    """:func:`choose_model` on :func:`default_corpus`, memoised per session (pass tuples)."""
+    return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=tuple(ks), seeds=tuple(seeds))
+
+
+DOCUMENT_COLUMNS = ["doc_id", "chunk_id", "first_turn", "last_turn", "n_turns", "roles", "n_tokens", "lang",
+                    "interviewee", "organization", "date"]
+
+
+def documents_table(chosen: ChosenModel, corpus: TopicCorpus, *, french: bool = True) -> pd.DataFrame:
+    """Chunk x topic proportions of the English interviews and, projected, of the French ones.
+
+    Columns :data:`DOCUMENT_COLUMNS`, ``projected`` (True for French chunks, translated
+    through the glossary) and one column per topic.
+    """
+    from analysis.corpus.load import load_corpus
+    tables = [document_topics(chosen, corpus).assign(projected=False)]
+    if french:
+        turns = load_corpus()
+        for doc_id in dict.fromkeys(turns.loc[turns["lang"] == "fr", "doc_id"]):
+            placed = place_french(chosen, corpus, turns[turns["doc_id"] == doc_id], n_boot=1)
+            tables.append(placed.chunks.assign(projected=True))
+    table = pd.concat(tables, ignore_index=True)
+    return table[[*DOCUMENT_COLUMNS, "projected", *topic_columns(table)]]

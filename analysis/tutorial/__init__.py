@@ -1,0 +1,1 @@
+"""The tutorial's support: exercises with checks and solutions, the environment report, and the headless notebook runner."""

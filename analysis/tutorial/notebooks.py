@@ -1,0 +1,67 @@
+"""Executing the notebooks headless in a fresh kernel (``python -m analysis notebooks``).
+
+Used by ``make run`` and by the test suite. Each notebook runs top to bottom in a new
+``python3`` kernel with the notebooks folder as working directory; an error in any cell
+stops it and is reported with the notebook's name and the cell. Executed copies go to
+``.cache/executed/`` (the committed notebooks are left as they are).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from analysis.core.paths import PROJECT_ROOT, cache_dir
+from analysis.core.textio import atomic_write_text
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+
+def notebook_paths() -> list[Path]:
+    """The notebooks in reading order (``NN_name.ipynb``)."""
+    return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def inject_parameters(notebook, parameters: dict) -> None:
+    """Insert a cell after the one tagged ``parameters`` that overrides its values (papermill style)."""
+    for index, cell in enumerate(notebook.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
+                "# injected parameters\n" + source, metadata={"tags": ["injected-parameters"]}))
+            return
+    raise ValueError("the notebook has no cell tagged 'parameters' to override")
+
+
+def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None, save: bool = True):
+    """Run one notebook in a fresh kernel; return the executed notebook."""
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    if parameters:
+        inject_parameters(notebook, parameters)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        raise RuntimeError(f"{path.name} failed:\n{error}") from None
+    if save:
+        out = cache_dir() / "executed" / path.name
+        atomic_write_text(out, nbformat.writes(notebook))
+    return notebook
+
+
+def run_all(names=None) -> list[tuple[str, float]]:
+    """Execute every notebook (or those named); return ``(name, seconds)`` pairs."""
+    timings = []
+    for path in notebook_paths():
+        if names and path.stem not in names and path.name not in names:
+            continue
+        start = time.perf_counter()
+        execute_notebook(path)
+        timings.append((path.name, time.perf_counter() - start))
+        print(f"executed {path.name} in {timings[-1][1]:.1f} s", flush=True)
+    return timings
