@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+
+import pandas as pd
 
 from analysis.core.textio import InputError
 
@@ -16,11 +19,12 @@ def _write_table(table, fmt: str) -> None:
     if fmt == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        with __import__("pandas").option_context("display.width", 200, "display.max_rows", 200):
+        with pd.option_context("display.width", 200, "display.max_rows", 200):
             print(table.to_string(index=False))
 
 
 def cmd_build(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import build
     for path in build():
         print(f"wrote {path}")
@@ -28,6 +32,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_corpus(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.load import load_corpus
     turns = load_corpus(segments=None if args.all_segments else ("interview",))
     if args.doc:
@@ -37,6 +42,7 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_terms(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.load import load_corpus
     from analysis.measures.frequencies import term_frequencies
     turns = load_corpus(docs=[args.doc])
@@ -46,6 +52,7 @@ def cmd_terms(args) -> int:
 
 
 def cmd_themes(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.load import load_corpus
     from analysis.measures.theme_scores import theme_hits, theme_rates, theme_shares
     turns = load_corpus(docs=args.doc)
@@ -58,6 +65,7 @@ def cmd_themes(args) -> int:
 
 
 def cmd_extract(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import rebuild_catalog
     from analysis.ingest.extract import extract
     for path in extract(args.raw):
@@ -67,8 +75,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from collections import Counter
-
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.add import add_interview
     from analysis.corpus.fulltext import read_fulltext
     path = add_interview(args.source, doc_id=args.doc_id, interviewee=args.interviewee,
@@ -82,12 +89,14 @@ def cmd_add(args) -> int:
 
 
 def cmd_notebooks(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.tutorial.notebooks import run_all
     run_all(args.name)
     return 0
 
 
 def cmd_topics(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.models.topic_results import DEFAULT_KS, FULL_KS, choose_model, default_corpus, documents_table
     corpus = default_corpus()
     chosen = choose_model(corpus, args.kind, k=args.k, ks=FULL_KS if args.full_sweep else DEFAULT_KS)
@@ -98,6 +107,7 @@ def cmd_topics(args) -> int:
 
 
 def cmd_figures(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.figures.paper import export_all
     for path in export_all(args.name or None):
         print(f"wrote {path}")

@@ -1,4 +1,4 @@
-"""Tests for analysis.add (``python -m analysis add``).
+"""Tests for analysis.ingest.add (``python -m analysis add``).
 
 Every interview here is invented for the test (no third-party text). URLs are served by a
 real HTTP server on 127.0.0.1 that the test starts and stops.

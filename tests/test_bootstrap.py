@@ -1,4 +1,4 @@
-"""Tests for analysis.bootstrap: hand-computed rates, a loop-based reference bootstrap,
+"""Tests for analysis.stats.bootstrap: hand-computed rates, a loop-based reference bootstrap,
 degenerate intervals, determinism, and the error messages."""
 import numpy as np
 import pandas as pd

@@ -1,4 +1,4 @@
-"""Tests for analysis.importers: segment rules, the three parsers and the dispatcher.
+"""Tests for analysis.ingest.importers: segment rules, the three parsers and the dispatcher.
 
 All fixtures are invented sentences written in the shapes of the raw transcripts (no text
 from the copyrighted files), so the tests run on a fresh clone without ../shared.

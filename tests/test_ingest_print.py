@@ -1,4 +1,4 @@
-"""Tests for analysis.ingest_print: the seed, and variations written here as strings/bytes."""
+"""Tests for analysis.ingest.print_interview: the seed, and variations written here as strings/bytes."""
 from pathlib import Path
 
 import pytest

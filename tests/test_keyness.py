@@ -1,4 +1,4 @@
-"""Tests for analysis.keyness: hand-computed G2, Log Ratio and log-odds values,
+"""Tests for analysis.stats.keyness: hand-computed G2, Log Ratio and log-odds values,
 symmetry, table layout and the error messages."""
 import math
 from collections import Counter

@@ -1,4 +1,5 @@
 """Every notebook runs top to bottom in a fresh kernel, headless."""
+import nbformat
 import pytest
 
 from analysis.tutorial.notebooks import execute_notebook, notebook_paths
@@ -13,15 +14,24 @@ def figures_elsewhere(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_runs_in_a_fresh_kernel(path, tmp_path):
-    notebook = execute_notebook(path, save=False)
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
-    assert not errors
+    notebook = execute_notebook(path, save=False)  # raises on the first cell that fails
+    code = [c for c in notebook.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.get("execution_count") for c in code), f"{path.name}: a code cell did not run"
     assert list((tmp_path / "figures").glob("*.pdf")), f"{path.name} exported no figure"
 
 
+def test_a_failing_cell_stops_the_run_and_names_the_notebook(tmp_path):
+    broken = tmp_path / "99_broken.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                               nbformat.v4.new_code_cell("1 / 0"),
+                                               nbformat.v4.new_code_cell("y = 2")])
+    nbformat.write(notebook, broken)
+    with pytest.raises(RuntimeError, match="99_broken.ipynb failed") as error:
+        execute_notebook(broken, save=False, timeout=120)
+    assert "ZeroDivisionError" in str(error.value)
+
+
 def test_notebooks_are_in_reading_order_with_headers_and_parameters():
-    import nbformat
     paths = notebook_paths()
     assert [p.name[:2] for p in paths] == [f"{i:02d}" for i in range(len(paths))]
     for path in paths:

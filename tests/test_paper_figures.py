@@ -1,5 +1,6 @@
 """`make figures` on an unchanged corpus rewrites identical bytes."""
 from analysis.compare.comparisons import _DATA_CACHE
+from analysis.core.paths import PROJECT_ROOT
 from analysis.figures.paper import FIGURES, export_all
 
 
@@ -17,5 +18,8 @@ def test_two_exports_of_the_figure_set_are_byte_identical(tmp_path):
     assert (first / "README.md").read_bytes() == (second / "README.md").read_bytes()
 
 
-def test_every_figure_has_a_caption_builder():
-    assert FIGURES and all(callable(builder) for builder in FIGURES.values())
+def test_the_committed_figure_set_is_exactly_the_registered_one():
+    """figures/ holds the paper set and nothing else: one sidecar per builder, no strays."""
+    committed = {path.stem for path in (PROJECT_ROOT / "figures").glob("*.json")}
+    assert committed == set(FIGURES), (f"not exported: {sorted(set(FIGURES) - committed)}; "
+                                       f"not a paper figure: {sorted(committed - set(FIGURES))}")

@@ -2,7 +2,7 @@
 
 Everything here compares groups of turns (interviews, periods, companies) through the
 theme dictionary or through lemma counts of one language, and every estimate comes with
-an interval. Plots are in :mod:`analysis.comparison_plots`.
+an interval. Plots are in :mod:`analysis.figures.comparison_plots`.
 
 * **Who is talking.** :func:`executive_turns` decides which turns are "the executive
   talking": the interviewee turns of the speakers the catalog names, in documents with
@@ -22,12 +22,12 @@ an interval. Plots are in :mod:`analysis.comparison_plots`.
   :func:`term_scatter_table` gives the per-term rates and log-odds behind a scattertext-
   style plot (Kessler 2017) of two groups in one language.
 * **Dynamics.** :func:`introducer_summary` summarises
-  :func:`analysis.dynamics.theme_introductions`: how often the interviewer rather than
+  :func:`analysis.measures.dynamics.theme_introductions`: how often the interviewer rather than
   the executive brings each theme (back) into the conversation.
 
 G2 and Log Ratio follow Dunning (1993) and Hardie (2014); the log-odds with an
 informative Dirichlet prior follow Monroe, Colaresi and Quinn (2008), see
-:mod:`analysis.keyness`.
+:mod:`analysis.stats.keyness`.
 """
 from __future__ import annotations
 
@@ -44,12 +44,15 @@ from analysis.measures.frequencies import term_frequencies
 from analysis.stats.keyness import keyness_table, log_odds_dirichlet
 from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.text.themes import ThemeMatcher
+import wordfreq
+from analysis.corpus.load import load_corpus
+from analysis.corpus.version import corpus_version
+from analysis.text.lemmas import lemma
+from analysis.corpus.catalog import LABELLED
 
-SEED_DOC = "2024-04_pineau_latribune"
 #: ChatGPT's public release, the usual "late 2022" cut (OpenAI blog, 30 November 2022).
 CHATGPT_RELEASE = "2022-11-30"
 KEY_THEMES = ("compute_scarcity", "open_source_risk", "elections_misinformation")
-LABELLED = ("yes", "inferred")
 OTHER = "\x00other tokens"  # bucket holding the tokens a filtered count table leaves out
 META_COLUMNS = ["interviewee", "organization", "date", "date_precision", "lang", "format"]
 
@@ -60,7 +63,7 @@ def _require(table: pd.DataFrame, columns, what: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(f"{what} lacks column(s) {', '.join(missing)}; use the turns table from "
-                         "analysis.corpus.load_corpus() (catalog metadata joined on)")
+                         "analysis.corpus.load.load_corpus() (catalog metadata joined on)")
 
 
 def _names(field: str) -> set[str]:
@@ -162,11 +165,9 @@ def corpus_data(root=None) -> dict:
 
     Returns ``turns`` (every interview turn), ``hits`` (their theme hits, same rows),
     ``executive`` (:func:`executive_turns`) and ``executive_hits`` (their hits). Any
-    edit under ``corpus/`` changes the version (:func:`analysis.figures.corpus_version`)
+    edit under ``corpus/`` changes the version (:func:`analysis.corpus.version.corpus_version`)
     and triggers a fresh computation.
     """
-    from analysis.corpus.load import load_corpus
-    from analysis.figures.export import corpus_version
     key = (str(root), corpus_version(root))
     if key not in _DATA_CACHE:
         turns = load_corpus(root)
@@ -249,7 +250,7 @@ def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_b
                    level: float = 0.95, seed: int = 0) -> pd.DataFrame:
     """Theme rates per 1,000 tokens per document with bootstrap intervals over turns, plus metadata.
 
-    :func:`analysis.theme_scores.theme_rates` by document, joined with
+    :func:`analysis.measures.theme_scores.theme_rates` by document, joined with
     :func:`document_table` and with ``date_mid`` (:func:`date_midpoint`). Pass
     :func:`executive_turns` for the executives' profiles. Chunked documents resample
     chunks of about 250 tokens, labelled ones whole turns: their intervals differ in kind.
@@ -379,7 +380,7 @@ def log_odds_sized(counts_a, counts_b, *, size_a: float, size_b: float, prior=No
                    prior_scale: float | None = None) -> pd.DataFrame:
     """Monroe-Colaresi-Quinn log-odds of filtered counts, with the true corpus sizes.
 
-    :func:`analysis.keyness.log_odds_dirichlet` takes each group's size to be the sum of
+    :func:`analysis.stats.keyness.log_odds_dirichlet` takes each group's size to be the sum of
     its counts, which is wrong when the counts cover some terms only (content lemmas,
     dictionary concepts). Here each group gets one extra term holding its remaining
     tokens, size - sum(counts), so that each term's log-odds is log(p / (1 - p)) with p
@@ -427,7 +428,7 @@ def concept_keyness(target: pd.Series, reference: pd.Series, *, target_size: flo
     ``target``/``reference``: concept -> hits (e.g. a row of :func:`concept_counts`), with
     the true token totals of each side. French and English are compared only through
     concepts: a concept hit is one token whose lemma is one of the concept's terms in its
-    language. G2 and Log Ratio: :func:`analysis.keyness.keyness_table`; log-odds z:
+    language. G2 and Log Ratio: :func:`analysis.stats.keyness.keyness_table`; log-odds z:
     :func:`log_odds_sized`, pooled prior rescaled to ``prior_scale`` (default: the
     smaller side). Sorted by G2. ``themes``: ``{concept: theme}`` adds a ``theme`` column.
 
@@ -444,9 +445,7 @@ def concept_keyness(target: pd.Series, reference: pd.Series, *, target_size: flo
 
 @lru_cache(maxsize=4)
 def _lemma_frequencies(lang: str, wordlist: str) -> tuple[pd.Series, float]:
-    import wordfreq
 
-    from analysis.text.lemmas import lemma
     freqs = wordfreq.get_frequency_dict(lang, wordlist)
     by_lemma: dict[str, float] = {}
     for word, f in freqs.items():
@@ -460,14 +459,13 @@ def reference_frequencies(terms, lang: str = "fr", *, wordlist: str = "large") -
 
     wordfreq lists word *forms* with their share of all tokens in a mix of sources
     (Wikipedia, subtitles, news, web text, books, social media). A lemma's frequency is
-    the sum over the listed forms whose lemma (:func:`analysis.lemmas.lemma`, the same
+    the sum over the listed forms whose lemma (:func:`analysis.text.lemmas.lemma`, the same
     function the corpus uses) is that lemma. A merged phrase (``open_source``) gets
     wordfreq's own estimate for the words in sequence (``source="phrase estimate"``);
     a lemma none of whose forms is listed gets half the list's smallest frequency
     (``source="absent (floor)"``), the analogue of Hardie's 0.5 for a zero count.
     The first call lemmatizes the whole list (a few seconds) and is then remembered.
     """
-    import wordfreq
     by_lemma, smallest = _lemma_frequencies(lang, wordlist)
     rows = []
     for term in terms:
@@ -486,7 +484,7 @@ def general_usage_keyness(counts, size: float, lang: str = "fr", *, reference_si
                           wordlist: str = "large") -> pd.DataFrame:
     """Keyness of a document's content lemmas against general usage in its language.
 
-    ``counts``: content lemma -> count (e.g. :func:`analysis.frequencies.normalised_bag`
+    ``counts``: content lemma -> count (e.g. :func:`analysis.measures.frequencies.normalised_bag`
     of a document); ``size``: the document's total tokens, stopwords included, because
     wordfreq's frequencies are shares of all tokens. Only lemmas seen at least
     ``min_count`` times are tested.
@@ -551,11 +549,11 @@ def introducer_summary(introductions: pd.DataFrame, *, n_boot: int = 2000, level
                        seed: int = 0) -> pd.DataFrame:
     """How often the interviewer rather than the executive brings each theme (back) in, with intervals.
 
-    ``introductions``: :func:`analysis.dynamics.theme_introductions` (one row per
+    ``introductions``: :func:`analysis.measures.dynamics.theme_introductions` (one row per
     document and theme). Per theme: ``n_documents`` where it comes up, in how many of
     them a question raised it first (``first_by_interviewer``), all ``introductions``,
     and the interviewer's share of them pooled over documents (interviewer
-    introductions / all introductions, as :func:`analysis.dynamics.introduction_shares`)
+    introductions / all introductions, as :func:`analysis.measures.dynamics.introduction_shares`)
     with a percentile bootstrap interval from resampling *documents*: interviews differ
     in length and style, so they, not turns, are the independent units.
     """

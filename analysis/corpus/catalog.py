@@ -13,6 +13,10 @@ import re
 from analysis.core.textio import InputError, atomic_write_text
 
 CATALOG_FILE = "catalog.csv"
+# The anchor document: the seed, La Tribune's April 2024 interview with Joelle Pineau.
+SEED_DOC_ID = "2024-04_pineau_latribune"
+# Values of the catalog's ``speaker_labels`` under which turns carry real speaker roles.
+LABELLED = ("yes", "inferred")
 COLUMNS = [
     "doc_id", "title", "interviewee", "organization", "interviewee_role", "date", "date_precision", "date_evidence",
     "outlet", "format", "language", "text_availability", "speaker_labels", "turn_unit",

@@ -9,7 +9,7 @@ JSON Lines file per interview (``corpus/features/<doc_id>.jsonl``):
 * each further line, one turn: ``{"turn_id", "speaker", "role", "timestamp",
   "segment", "n_tokens", "counts": {token: count}}``.
 
-Tokens are lower-cased surface forms from :func:`analysis.tokenize.tokenize`, with the
+Tokens are lower-cased surface forms from :func:`analysis.text.tokenize.tokenize`, with the
 project's multiword terms (``corpus/phrases.csv``) merged before counting; stopwords are
 kept (removing them is an analysis choice). Keys are sorted, so re-extraction from the
 same raw file gives the same bytes. See ``corpus/README.md`` for the full description.
@@ -24,7 +24,7 @@ from analysis.text.tokenize import count_tokens
 from analysis.core.turns import Turn
 
 SCHEMA = "ai-discourse-features/1"
-TOKENIZER_ID = "analysis.tokenize/1"
+TOKENIZER_ID = "analysis.tokenize/1"  # the tokenizer's version id in features files (not a module path)
 
 
 def _dumps(obj) -> str:

@@ -1,7 +1,7 @@
-"""Plots of the comparisons (:mod:`analysis.comparisons`), in the house style.
+"""Plots of the comparisons (:mod:`analysis.compare.comparisons`), in the house style.
 
 Each function takes a tidy table and returns ``(fig, ax)`` or ``(fig, axes)``; ``width``
-is ``"one"`` or ``"two"`` journal columns (:func:`analysis.figures.new_figure`) and the
+is ``"one"`` or ``"two"`` journal columns (:func:`analysis.figures.export.new_figure`) and the
 layout adapts to it. The seed is drawn in the highlight colour with a star; other
 interviews in neutral grey; interviews whose "executive" turns are whole caption
 transcripts (host included) get open markers, so the distinction survives grayscale.
@@ -21,12 +21,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from analysis.figures.export import HIGHLIGHT_COLOUR, NEUTRAL_COLOUR, figure_style, new_figure, theme_style
+from analysis.figures.theme_plots import theme_label
 
-try:  # readable theme names, shared with notebook 03's plots
-    from analysis.figures.theme_plots import theme_label
-except ImportError:  # pragma: no cover
-    def theme_label(theme: str) -> str:
-        return theme.replace("_", " ")
 
 #: Label positions tried around a point, in order: (dx, dy) in points, horizontal and
 #: vertical alignment of the text at that offset.
@@ -280,7 +276,7 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
     """Rates per interview against its date, one panel per theme, with period means.
 
     Each interview: its rate and interval (open markers: whole caption transcripts,
-    host included). ``means``: :func:`analysis.comparisons.interview_means` by
+    host included). ``means``: :func:`analysis.compare.comparisons.interview_means` by
     ``period`` (``before``/``after``), drawn as a line across each period with its
     interval shaded. The dotted vertical line marks ``cut``.
     """
@@ -354,11 +350,11 @@ def group_rates(panels: dict, *, group: str, order=None, themes=None, width: str
     """Rates of two or more groups per theme, with intervals: a dot plot, one panel per table.
 
     ``panels``: ``{title: table}``, each table with columns ``group``, ``theme``,
-    ``estimate``, ``low``, ``high`` (e.g. :func:`analysis.theme_scores.theme_rates` by
-    group for pooled rates, :func:`analysis.comparisons.interview_means` for means of
+    ``estimate``, ``low``, ``high`` (e.g. :func:`analysis.measures.theme_scores.theme_rates` by
+    group for pooled rates, :func:`analysis.compare.comparisons.interview_means` for means of
     interviews). One row per theme; groups are offset vertically and keep their colour
     and marker (``colours``: ``{group: colour}``, default
-    :func:`analysis.figures.theme_style`).
+    :func:`analysis.figures.export.theme_style`).
     """
     if isinstance(panels, pd.DataFrame):
         panels = {"": panels}
@@ -398,8 +394,8 @@ def keyness_bars(table: pd.DataFrame, *, label: str = "term", n: int = 15, colou
                  reference_name: str = "reference"):
     """Two panels per key term: Hardie's Log Ratio (effect size) and the log-odds z (with prior).
 
-    ``table``: a keyness table (:func:`analysis.comparisons.concept_keyness` or
-    :func:`~analysis.comparisons.general_usage_keyness`); the ``n`` rows with the largest
+    ``table``: a keyness table (:func:`analysis.compare.comparisons.concept_keyness` or
+    :func:`~analysis.compare.comparisons.general_usage_keyness`); the ``n`` rows with the largest
     absolute log-odds z are drawn, in that order. Bars take the colour of their
     ``colour_by`` value (a theme, with a legend) or grey. Rows whose ``hatch_by`` equals
     ``hatch_value`` are hatched ``////``; rows with a zero count on one side are dotted,
@@ -455,7 +451,7 @@ def keyness_bars(table: pd.DataFrame, *, label: str = "term", n: int = 15, colou
 def term_scatter(table: pd.DataFrame, *, n_labels: int = 12, width: str = "one", colours=None):
     """Scattertext-style plot: each lemma's rate in group b (x) against group a (y), log axes.
 
-    ``table``: :func:`analysis.comparisons.term_scatter_table`. A lemma absent from a
+    ``table``: :func:`analysis.compare.comparisons.term_scatter_table`. A lemma absent from a
     group sits on that group's "0" line at the edge. The ``n_labels`` lemmas with the
     largest log-odds z towards each group are coloured and labelled (labels that would
     overlap are skipped; see :func:`place_labels`). Returns ``(fig, ax)``; the labels
@@ -505,7 +501,7 @@ def introducer_grid(introductions: pd.DataFrame, *, labels: dict | None = None, 
                     highlight: str | None = None, width: str = "two"):
     """Interview x theme grid: the interviewer's share of the theme's (re)introductions.
 
-    ``introductions``: :func:`analysis.dynamics.theme_introductions`. Each cell is
+    ``introductions``: :func:`analysis.measures.dynamics.theme_introductions`. Each cell is
     coloured by the share (0: only the executive brings the theme up; 1: only the
     interviewer) and shows ``interviewer/all`` introductions; a ``Q`` marks a theme first
     raised by a question; hatched cells: the theme never comes up.

@@ -8,15 +8,32 @@ paper are the same figure.
 """
 from __future__ import annotations
 
+import functools
+import warnings
+from collections import Counter
 from typing import Callable
 
 import matplotlib.pyplot as plt
 
-from analysis.figures import plots
-from analysis.corpus.load import load_catalog, load_corpus
+from analysis.compare import comparisons
+from analysis.corpus.load import load_catalog, load_corpus, turn_counts
+from analysis.corpus.overview import corpus_overview
+from analysis.figures import comparison_plots, plots, topic_plots
 from analysis.figures.export import export_figure
+from analysis.figures.theme_plots import introductions_by_role, rate_intervals, uptake_heatmaps
+from analysis.figures.topic_plots import prevalence_over_time, seed_in_space, selection
+from analysis.measures import dynamics
+from analysis.measures.dynamics import introduction_shares, left_out_documents
+from analysis.measures.frequencies import normalised_bag, term_frequencies
+from analysis.measures.theme_scores import theme_hits, theme_rates
+from analysis.models import topic_corpus, topic_results
+from analysis.models.topic_results import theme_check
+from analysis.models.topic_results import (default_corpus, default_model, document_topics, place_french,
+                                           selection_table, term_themes, topic_theme_correlation,
+                                           topic_theme_weights)
+from analysis.models.topics import MIN_STABILITY, choose_k
+from analysis.corpus.catalog import SEED_DOC_ID
 
-SEED = "2024-04_pineau_latribune"
 COMMAND = "python -m analysis figures"
 FIGURES: dict[str, Callable] = {}
 
@@ -31,29 +48,27 @@ def figure(name: str):
 
 @figure("corpus_sizes")
 def corpus_sizes():
-    fig, _ = plots.corpus_sizes(load_catalog(), highlight=SEED)
+    fig, _ = plots.corpus_sizes(load_catalog(), highlight=SEED_DOC_ID)
     return fig, "Tokens per interview in the corpus (log scale); the Pineau interview highlighted."
 
 
 @figure("corpus_timeline")
 def corpus_timeline():
-    from analysis.corpus.overview import corpus_overview
-    fig, _ = plots.corpus_timeline(corpus_overview(), highlight=SEED)
+    fig, _ = plots.corpus_timeline(corpus_overview(), highlight=SEED_DOC_ID)
     return fig, ("The corpus: each interview by date and size in tokens (log scale), coloured by organization; "
                  "the Pineau print interview (star) is one to two orders of magnitude shorter than the podcasts.")
 
 
 @figure("seed_turn_lengths")
 def seed_turn_lengths():
-    fig, _ = plots.turn_lengths(load_corpus(docs=[SEED]))
+    fig, _ = plots.turn_lengths(load_corpus(docs=[SEED_DOC_ID]))
     return fig, "Tokens per turn in the Pineau interview (La Tribune, 2024), by speaker role."
 
 
 @figure("seed_top_lemmas")
 def seed_top_lemmas(compute_terms=("gpu", "h100", "processeur", "datacenter", "puissance_de_calcul",
                                    "capacité", "calcul", "ressource", "nvidia"), n=20):
-    from analysis.measures.frequencies import term_frequencies
-    fig, _ = plots.top_terms(term_frequencies(load_corpus(docs=[SEED])), highlight=compute_terms, n=n)
+    fig, _ = plots.top_terms(term_frequencies(load_corpus(docs=[SEED_DOC_ID])), highlight=compute_terms, n=n)
     return fig, (f"The {n} most frequent content lemmas of the Pineau interview, per 1,000 tokens; "
                  "compute vocabulary highlighted.")
 
@@ -77,10 +92,7 @@ def export_all(names=None, outdir=None) -> list:
 
 def _roles_split(turns, seed_doc, k=None):
     """Theme hits of the documents with speaker roles; the seed and the comparison ids; the left-out ids."""
-    import warnings
 
-    from analysis.measures.dynamics import left_out_documents
-    from analysis.measures.theme_scores import theme_hits
     left_out = left_out_documents(turns)
     kept = turns[~turns["doc_id"].isin(left_out)]
     others = sorted(set(kept["doc_id"]) - {seed_doc})
@@ -90,9 +102,7 @@ def _roles_split(turns, seed_doc, k=None):
 
 
 @figure("seed_theme_rates")
-def seed_theme_rates(doc=SEED, n_boot=2000, seed=0):
-    from analysis.figures.theme_plots import rate_intervals
-    from analysis.measures.theme_scores import theme_hits, theme_rates
+def seed_theme_rates(doc=SEED_DOC_ID, n_boot=2000, seed=0):
     turns = load_corpus(docs=[doc])
     hits = theme_hits(turns)
     rates = theme_rates(turns, hits=hits, n_boot=n_boot, seed=seed)
@@ -107,11 +117,9 @@ def seed_theme_rates(doc=SEED, n_boot=2000, seed=0):
 
 
 @figure("theme_introductions")
-def theme_introductions(seed_doc=SEED, k=2):
-    from analysis.measures.dynamics import introduction_shares, theme_introductions as introductions
-    from analysis.figures.theme_plots import introductions_by_role
+def theme_introductions(seed_doc=SEED_DOC_ID, k=2):
     turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
-    intro = introductions(turns, hits, k=k)
+    intro = dynamics.theme_introductions(turns, hits, k=k)
     comparison = intro[intro["doc_id"].isin(others)]
     panels = {"Pineau interview (La Tribune)": introduction_shares(intro[intro["doc_id"] == seed_doc]),
               f"{len(others)} comparison interviews, pooled": introduction_shares(comparison)}
@@ -124,12 +132,10 @@ def theme_introductions(seed_doc=SEED, k=2):
 
 
 @figure("uptake_matrix")
-def uptake_matrix(seed_doc=SEED):
-    from analysis.measures.dynamics import uptake_matrix as matrix
-    from analysis.figures.theme_plots import uptake_heatmaps
+def uptake_matrix(seed_doc=SEED_DOC_ID):
     turns, hits, others, left_out = _roles_split(load_corpus(), seed_doc)
-    panels = {"Pineau interview": matrix(turns, hits, doc=seed_doc, normalize=True),
-              f"{len(others)} comparison interviews, pooled": matrix(turns, hits, doc=others, normalize=True)}
+    panels = {"Pineau interview": dynamics.uptake_matrix(turns, hits, doc=seed_doc, normalize=True),
+              f"{len(others)} comparison interviews, pooled": dynamics.uptake_matrix(turns, hits, doc=others, normalize=True)}
     fig, _ = uptake_heatmaps(panels)
     return fig, ("Uptake: over every interviewer turn followed by an interviewee turn, the share of answers touching "
                  "theme B (columns) when the question touched theme A (rows); n = questions touching A, blank rows "
@@ -139,29 +145,23 @@ def uptake_matrix(seed_doc=SEED):
 
 
 # --- topic models (notebook 04) ------------------------------------------------------------
-# Data from analysis.topic_results (chosen model, prevalence, seed projection), plots from
-# analysis.topic_plots. Fitted models come from the disk cache after the first run. Every
+# Data from analysis.models.topic_results (chosen model, prevalence, seed projection), plots from
+# analysis.figures.topic_plots. Fitted models come from the disk cache after the first run. Every
 # builder takes the notebook's parameters: kind, ks (k range), seeds, chunk_tokens, min_df
-# (None: the defaults of analysis.topic_results and analysis.topic_corpus).
+# (None: the defaults of analysis.models.topic_results and analysis.models.topic_corpus).
 
 def _topic_params(ks, seeds, chunk_tokens, min_df):
-    from analysis.models import topic_corpus
-    from analysis.models import topic_results
     return (tuple(ks or topic_results.DEFAULT_KS), tuple(seeds or topic_results.DEFAULT_SEEDS),
             chunk_tokens or topic_corpus.DEFAULT_CHUNK_TOKENS, min_df or topic_corpus.DEFAULT_MIN_DF)
 
 
 def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
-    from analysis.models.topic_results import default_corpus, default_model
     ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
     return default_corpus(chunk_tokens, min_df), default_model(kind, ks, seeds, chunk_tokens, min_df)
 
 
 @figure("topic_model_selection")
 def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=2):
-    from analysis.figures.topic_plots import selection
-    from analysis.models.topic_results import default_corpus, selection_table
-    from analysis.models.topics import MIN_STABILITY, choose_k
     ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
     corpus = default_corpus(chunk_tokens, min_df)
     table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
@@ -181,12 +181,10 @@ def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n
 
 @figure("topic_terms")
 def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    from analysis.figures.topic_plots import topic_terms as plot
-    from analysis.models.topic_results import document_topics, term_themes, topic_prevalence
     corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
-    overall = topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
+    overall = topic_results.topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
     shares = dict(zip(range(chosen.k), overall["estimate"]))
-    fig, _ = plot(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
+    fig, _ = topic_plots.topic_terms(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
     return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (seed {chosen.seed}, the run closest to "
                  f"the other seeds): each topic's {n} heaviest lemmas and their share of the topic's weight; in "
                  "brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
@@ -196,11 +194,9 @@ def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=
 @figure("topic_prevalence")
 def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=None,
                      min_df=None):
-    from analysis.figures.topic_plots import prevalence_over_time
-    from analysis.models.topic_results import document_topics, topic_prevalence as prevalence
     corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
     table = document_topics(chosen, corpus)
-    fig, _ = prevalence_over_time(prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
+    fig, _ = prevalence_over_time(topic_results.topic_prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
     sizes = corpus.chunks.groupby("doc_id").size()
     return fig, (f"Topic prevalence per English interview against its date ({kind.upper()}, k = {chosen.k}): the "
                  "token-weighted mean of the interview's chunk topic proportions, with 95% percentile bootstrap "
@@ -211,12 +207,10 @@ def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=
 
 @figure("topic_themes")
 def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    from analysis.figures.topic_plots import topic_themes as plot
-    from analysis.models.topic_results import document_topics, topic_theme_correlation, topic_theme_weights
     corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
     weights = topic_theme_weights(chosen)
     correlation = topic_theme_correlation(document_topics(chosen, corpus), corpus)
-    fig, _ = plot(weights, correlation, chosen.labels())
+    fig, _ = topic_plots.topic_themes(weights, correlation, chosen.labels())
     return fig, (f"Topics of the {kind.upper()} model (k = {chosen.k}) read against the theme dictionary. Left: share "
                  "of each topic's term weight on lemmas the theme's English terms match (what the topic is made of). "
                  f"Right: Spearman correlation across the {len(corpus.chunks):,} chunks between the topic's proportion "
@@ -224,16 +218,13 @@ def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None
 
 
 @figure("seed_in_topic_space")
-def seed_in_topic_space(kind="nmf", seed_doc=SEED, n_boot=2000, ks=None, seeds=None,
+def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, seeds=None,
                         chunk_tokens=None, min_df=None):
-    from analysis.models.projection import theme_check
-    from analysis.figures.topic_plots import seed_in_space
-    from analysis.models.topic_results import document_topics, place_french, topic_prevalence
     corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
     turns = load_corpus(docs=[seed_doc])
     placed = place_french(chosen, corpus, turns, n_boot=n_boot)
     check = theme_check(chosen, turns)
-    english = topic_prevalence(document_topics(chosen, corpus), by="doc_id", n_boot=1)
+    english = topic_results.topic_prevalence(document_topics(chosen, corpus), by="doc_id", n_boot=1)
     fig, _ = seed_in_space(english, placed.prevalence, placed.per_turn, chosen.labels(),
                            theme_turns=check["turns"], theme_topic=check["topic"])
     return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
@@ -252,14 +243,13 @@ def seed_in_topic_space(kind="nmf", seed_doc=SEED, n_boot=2000, ks=None, seeds=N
 # terms come in both; bar and dot charts of a few rows only in one column (stretched to two
 # they only get emptier); the interview x theme grid of introductions only in two (eight
 # theme columns need the width). Other parameters are what notebook 05 lets a researcher
-# change. Data come from analysis.comparisons, plots from analysis.comparison_plots.
+# change. Data come from analysis.compare.comparisons, plots from analysis.figures.comparison_plots.
 
 SIZE_SUFFIX = {"one": "1col", "two": "2col"}
 
 
 def sized_figure(name: str, widths=("one", "two")):
     """Register a builder that takes ``width`` once per size: ``<name>_1col``, ``<name>_2col``."""
-    import functools
 
     def register(builder):
         for width in widths:
@@ -280,9 +270,7 @@ def _short_name(prof, doc) -> str:
 
 @sized_figure("theme_forest")
 def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
-                 seed_doc=SEED, n_boot=2000, seed=0):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
+                 seed_doc=SEED_DOC_ID, n_boot=2000, seed=0):
     prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
     fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width)
     own = prof[prof["doc_id"] == seed_doc].set_index("theme")
@@ -297,9 +285,7 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
 
 
 @sized_figure("theme_heatmap")
-def theme_heatmap(width="two", seed_doc=SEED, n_boot=2000, seed=0):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
+def theme_heatmap(width="two", seed_doc=SEED_DOC_ID, n_boot=2000, seed=0):
     prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
     fig, _ = comparison_plots.heatmap(prof, highlight=seed_doc, width=width)
     docs = prof.drop_duplicates("doc_id").set_index("doc_id")["n_tokens"]
@@ -314,9 +300,7 @@ def theme_heatmap(width="two", seed_doc=SEED, n_boot=2000, seed=0):
 
 @sized_figure("themes_over_time")
 def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
-                     cut="2022-11-30", seed_doc=SEED, exclude=(SEED,), n_boot=2000, seed=0):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
+                     cut="2022-11-30", seed_doc=SEED_DOC_ID, exclude=(SEED_DOC_ID,), n_boot=2000, seed=0):
     prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
     prof["period"] = [comparisons.period_of(d, p, cut) for d, p in zip(prof["date"], prof["date_precision"])]
     kept = prof[~prof["doc_id"].isin(exclude)]
@@ -345,9 +329,6 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
 
 @sized_figure("meta_vs_others", widths=("one",))
 def meta_vs_others(width="one", organization="Meta", n_boot=2000, seed=0):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
-    from analysis.measures.theme_scores import theme_rates
     data = comparisons.corpus_data()
     execs = data["executive"].assign(company=lambda d: comparisons.company_groups(d["organization"], organization))
     pooled = theme_rates(execs, by="company", hits=data["executive_hits"], n_boot=n_boot, seed=seed)
@@ -373,7 +354,6 @@ def meta_vs_others(width="one", organization="Meta", n_boot=2000, seed=0):
 
 
 def _seed_and_english(seed_doc):
-    from analysis.compare import comparisons
     data = comparisons.corpus_data()
     execs = data["executive"]
     side = execs.assign(side=execs["doc_id"].eq(seed_doc).map({True: "seed", False: "reference"}))
@@ -382,9 +362,7 @@ def _seed_and_english(seed_doc):
 
 
 @sized_figure("concept_keyness", widths=("one",))
-def concept_keyness(width="one", seed_doc=SEED, n=15):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
+def concept_keyness(width="one", seed_doc=SEED_DOC_ID, n=15):
     turns, counts = _seed_and_english(seed_doc)
     table = comparisons.concept_keyness(counts.loc["seed"], counts.loc["reference"],
                                         target_size=counts.loc["seed", "n_tokens"],
@@ -404,13 +382,8 @@ def concept_keyness(width="one", seed_doc=SEED, n=15):
 
 
 @sized_figure("french_keyness", widths=("one",))
-def french_keyness(width="one", seed_doc=SEED, n=15, reference_size=1e9, min_count=2):
-    from collections import Counter
+def french_keyness(width="one", seed_doc=SEED_DOC_ID, n=15, reference_size=1e9, min_count=2):
 
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
-    from analysis.corpus.load import turn_counts
-    from analysis.measures.frequencies import normalised_bag
     execs = comparisons.corpus_data()["executive"]
     own = execs[execs["doc_id"] == seed_doc]
     bag = Counter()
@@ -434,8 +407,6 @@ def french_keyness(width="one", seed_doc=SEED, n=15, reference_size=1e9, min_cou
 
 @sized_figure("term_scatter")
 def term_scatter(width="one", a="Meta", b="OpenAI", group="organization", lang="en", min_count=5, n_labels=None):
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
     execs = comparisons.corpus_data()["executive"]
     table = comparisons.term_scatter_table(execs[execs["lang"] == lang], group=group, a=a, b=b, min_count=min_count)
     n_labels = n_labels or (12 if width == "one" else 20)
@@ -450,16 +421,12 @@ def term_scatter(width="one", a="Meta", b="OpenAI", group="organization", lang="
 
 
 @sized_figure("introducers_by_interview", widths=("two",))
-def introducers_by_interview(width="two", seed_doc=SEED, k=2):
-    import warnings
+def introducers_by_interview(width="two", seed_doc=SEED_DOC_ID, k=2):
 
-    from analysis.figures import comparison_plots
-    from analysis.compare import comparisons
-    from analysis.measures.dynamics import theme_introductions as introductions
     data = comparisons.corpus_data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)   # the left-out documents are counted in the caption
-        intro = introductions(data["turns"], data["hits"], k=k)
+        intro = dynamics.theme_introductions(data["turns"], data["hits"], k=k)
     docs = comparisons.document_table(data["turns"]).set_index("doc_id")
     order = docs.loc[intro["doc_id"].unique()].sort_values("date").index
     intro = intro.set_index("doc_id").loc[order].reset_index()

@@ -1,7 +1,7 @@
 """Plots the notebooks show, in the house style (:mod:`analysis.figures`).
 
 Each function takes a tidy table and returns ``(fig, ax)``; export with
-:func:`analysis.figures.export_figure`.
+:func:`analysis.figures.export.export_figure`.
 """
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """Plots of theme scores and interview dynamics, in the house style (:mod:`analysis.figures`).
 
-Each function takes the tidy tables of :mod:`analysis.theme_scores` or
-:mod:`analysis.dynamics` and returns ``(fig, ax)`` (or ``(fig, axes)``); export with
-:func:`analysis.figures.export_figure`. Themes keep their fixed colour and marker
-(:func:`analysis.figures.theme_style`); speaker roles keep the colours of
-:func:`analysis.plots.turn_lengths`.
+Each function takes the tidy tables of :mod:`analysis.measures.theme_scores` or
+:mod:`analysis.measures.dynamics` and returns ``(fig, ax)`` (or ``(fig, axes)``); export with
+:func:`analysis.figures.export.export_figure`. Themes keep their fixed colour and marker
+(:func:`analysis.figures.export.theme_style`); speaker roles keep the colours of
+:func:`analysis.figures.plots.turn_lengths`.
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -79,7 +80,7 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
 def introductions_by_role(panels: dict[str, pd.DataFrame], *, per_document: pd.DataFrame | None = None):
     """Share of theme introductions made by the interviewer versus the interviewee.
 
-    ``panels``: ``{title: table}`` of :func:`analysis.dynamics.introduction_shares` tables,
+    ``panels``: ``{title: table}`` of :func:`analysis.measures.dynamics.introduction_shares` tables,
     one panel each (e.g. the seed and the pooled comparison interviews). Each theme is a
     bar split at the interviewer's share; ``n`` = introductions behind it.
     ``per_document``: an optional :func:`theme_introductions` table whose per-interview
@@ -137,7 +138,6 @@ def uptake_heatmaps(panels: dict[str, pd.DataFrame]):
     """
     if not panels:
         raise ValueError("give at least one panel: {'title': uptake_matrix(..., normalize=True)}")
-    import matplotlib.pyplot as plt
     first = next(iter(panels.values()))
     if any(list(m.index) != list(first.index) for m in panels.values()):
         raise ValueError("every uptake matrix must have the same themes in the same order")

@@ -1,10 +1,12 @@
 """Plots of the topic models, in the house style (:mod:`analysis.figures`).
 
-Each function takes the tables of :mod:`analysis.topics` and :mod:`analysis.topic_results`
-and returns ``(fig, axes)``; export with :func:`analysis.figures.export_figure`.
+Each function takes the tables of :mod:`analysis.models.topics` and :mod:`analysis.models.topic_results`
+and returns ``(fig, axes)``; export with :func:`analysis.figures.export.export_figure`.
 """
 from __future__ import annotations
 
+import matplotlib.patches as mpatches
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -62,7 +64,7 @@ def topic_terms(terms_table: pd.DataFrame, *, membership: pd.DataFrame | None = 
                 n: int = 8):
     """One small bar chart per topic: its ``n`` heaviest terms and their share of the topic's weight.
 
-    ``membership``: terms x themes 0/1 table (:func:`analysis.topic_results.term_themes`);
+    ``membership``: terms x themes 0/1 table (:func:`analysis.models.topic_results.term_themes`);
     a term the theme dictionary matches is drawn in its theme's colour. ``prevalence``:
     ``{topic: share of the corpus}`` written in each title.
     """
@@ -90,7 +92,6 @@ def topic_terms(terms_table: pd.DataFrame, *, membership: pd.DataFrame | None = 
         for ax in axes[-1]:
             ax.set_xlabel("share of topic weight", fontsize=5.5)
         if used:
-            import matplotlib.patches as mpatches
             handles = [mpatches.Patch(color=theme_style(t)["color"], label=theme_label(t)) for t in sorted(used)]
             handles.append(mpatches.Patch(color=NEUTRAL_COLOUR, label="no theme"))
             fig.legend(handles=handles, loc="outside lower center", ncols=len(handles),
@@ -111,7 +112,7 @@ def _dates(dates, precision) -> pd.Series:
 def prevalence_over_time(prevalence: pd.DataFrame, documents: pd.DataFrame, labels: list[str]):
     """Small multiples, one per topic: each interview's prevalence (dot, interval) against its date.
 
-    ``prevalence``: :func:`analysis.topic_results.topic_prevalence` by ``doc_id``;
+    ``prevalence``: :func:`analysis.models.topic_results.topic_prevalence` by ``doc_id``;
     ``documents``: one row per doc_id with ``date``, ``date_precision``, ``organization``.
     """
     docs = documents.drop_duplicates("doc_id").set_index("doc_id")
@@ -154,7 +155,6 @@ def seed_in_space(english: pd.DataFrame, seed: pd.DataFrame, per_turn: pd.DataFr
     ``english``: prevalence by doc_id; ``seed``: the seed's prevalence (one row per topic);
     ``per_turn``: one row per seed turn with ``turn_id``, ``role`` and the topic columns.
     """
-    import matplotlib.pyplot as plt
     topics = list(dict.fromkeys(seed["topic"]))
     y = np.arange(len(topics))[::-1]
     with figure_style():
@@ -203,7 +203,6 @@ def seed_in_space(english: pd.DataFrame, seed: pd.DataFrame, per_turn: pd.DataFr
 def topic_themes(weights: pd.DataFrame, correlation: pd.DataFrame, labels: list[str]):
     """Two heatmaps, topics x themes: share of topic weight on the theme's terms, and the
     Spearman correlation across chunks of topic proportion and theme rate."""
-    import matplotlib.pyplot as plt
     with figure_style():
         fig, axes = new_figure("two", aspect=0.42, ncols=2, sharey=True)
         panels = [(weights.to_numpy(float), "share of topic weight on the theme's terms", "viridis", 0, None, "{:.1%}"),

@@ -1,8 +1,8 @@
 """``python -m analysis add``: add a user's own interview to the corpus as full text.
 
 The user's text is theirs, so it is stored in full in the curated format
-(``corpus/interviews/<doc_id>.txt``, :mod:`analysis.fulltext`) and the catalog is
-regenerated (:func:`analysis.build.rebuild_catalog`). The steps, in order:
+(``corpus/interviews/<doc_id>.txt``, :mod:`analysis.corpus.fulltext`) and the catalog is
+regenerated (:func:`analysis.ingest.build.rebuild_catalog`). The steps, in order:
 
 1. **Metadata** from flags, checked before anything is read: required fields, the date's
    form against its precision (inferred from the form if not given: ``2024-04-18`` day,
@@ -20,8 +20,8 @@ regenerated (:func:`analysis.build.rebuild_catalog`). The steps, in order:
    paragraphs ("Yes.", "Why?") that precision mode may drop as boilerplate; menus and
    footers still go. A first line equal to the page's title is dropped.
 4. **Shape**: ``auto`` takes a lexfridman.com page or ``Name: text`` labels where
-   :func:`analysis.importers.detect_shape` finds them, else a print interview like the
-   seed (:func:`analysis.ingest_print.parse_print_interview`: roles inferred from
+   :func:`analysis.ingest.importers.detect_shape` finds them, else a print interview like the
+   seed (:func:`analysis.ingest.print_interview.parse_print_interview`: roles inferred from
    questions and grammatical person). ``captions`` (unlabelled chunks) only on request.
    With labels, some speaker must be an interviewer (``hosts``, or a label such as
    Interviewer, Q, Host) and some an interviewee.
@@ -46,6 +46,7 @@ from analysis.ingest.importers import detect_shape, parse_transcript
 from analysis.ingest.print_interview import parse_print_interview
 from analysis.core.paths import PROJECT_ROOT, corpus_dir
 from analysis.core.textio import InputError, atomic_write_bytes, atomic_write_text, decode_bytes
+import trafilatura
 
 FORMATS = ("print", "podcast", "video", "testimony", "other")
 SHAPES = ("auto", "print", "labelled", "lexfridman", "captions", "html")
@@ -155,7 +156,6 @@ def fetch(source: str, *, timeout: float = 10, max_bytes: int = 5_000_000) -> tu
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Main text of a page (one paragraph per line) and its title (options: module docstring)."""
-    import trafilatura
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text or not text.strip():
         _fail("no main text found in the HTML page", "copy the interview into a .txt file with 'Name: text' labels")
@@ -179,7 +179,6 @@ def read_source(source: str, shape: str, *, timeout: float, max_bytes: int):
             pass
     suffix = Path(urllib.parse.urlsplit(source).path).suffix.lower()
     if shape == "html" or ctype in HTML_TYPES or suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(text):
-        import trafilatura
         text, title = html_to_text(text)
         return data, text, title, [f"main text extracted from HTML with trafilatura {trafilatura.__version__}"]
     return data, text, None, []
@@ -265,8 +264,8 @@ def add_interview(source, *, doc_id, interviewee, organization, date, date_preci
     speaker labels; the print parser names its interviewer ``hosts[0]``, else
     ``Interviewer (<outlet>)``. ``source_url`` records where a saved file came from;
     ``force`` replaces a full-text document with the same id; ``root`` is the corpus folder
-    (default :func:`analysis.paths.corpus_dir`); ``timeout`` (seconds) and ``max_bytes``
-    bound the read. Input errors are :class:`~analysis.textio.InputError` naming the
+    (default :func:`analysis.core.paths.corpus_dir`); ``timeout`` (seconds) and ``max_bytes``
+    bound the read. Input errors are :class:`~analysis.core.textio.InputError` naming the
     source and what to do, and nothing is written then. Rules: the module docstring.
     """
     options = {key: value for key, value in locals().items() if key != "source"}  # the arguments above

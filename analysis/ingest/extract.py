@@ -2,7 +2,7 @@
 
 The maintainers' command. ``DIR`` holds the raw transcripts and their ``manifest.csv``
 (``../shared/interviews`` on the maintainers' machine). For each file it parses turns
-(:mod:`analysis.importers`), counts tokens per turn (:mod:`analysis.features`), and
+(:mod:`analysis.ingest.importers`), counts tokens per turn (:mod:`analysis.corpus.features`), and
 writes ``corpus/features/<doc_id>.jsonl`` with the catalog metadata from the manifest
 and the raw file's sha256. No running text is written. Re-running on the same raw
 files gives the same bytes; ``tests/test_extract.py`` checks this against the committed

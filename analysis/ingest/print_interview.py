@@ -55,9 +55,9 @@ Only body paragraphs become turns; everything else is metadata. Each rule and it
   the interviewer's, with no answer (seed line 33), or the text stops without final
   punctuation. Both add a note.
 
-Errors are :class:`~analysis.textio.InputError` naming the file (and line): empty text,
+Errors are :class:`~analysis.core.textio.InputError` naming the file (and line): empty text,
 no body paragraphs, no detectable question (the parser does not guess), unsupported
-language. Decoding bytes is the caller's job (:func:`analysis.textio.decode_bytes`).
+language. Decoding bytes is the caller's job (:func:`analysis.core.textio.decode_bytes`).
 """
 from __future__ import annotations
 
@@ -160,7 +160,7 @@ def parse_print_interview(text: str, *, lang: str, path=None, interviewee: str |
                          hint=f"use one of {', '.join(LANGS)}; other languages need "
                               "their own first/second-person word lists")
     if isinstance(text, (bytes, bytearray)):
-        raise TypeError("text is bytes: decode it first with analysis.textio.decode_bytes")
+        raise TypeError("text is bytes: decode it first with analysis.core.textio.decode_bytes")
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [(n, line.strip()) for n, line in enumerate(lines, 1)]
     filled = [(n, s) for n, s in lines if s]
@@ -258,5 +258,5 @@ def parse_print_interview(text: str, *, lang: str, path=None, interviewee: str |
 
 
 def read_print_interview(path, *, lang: str, **options) -> PrintInterview:
-    """Read a file (any encoding, see :func:`analysis.textio.read_text`) and parse it."""
+    """Read a file (any encoding, see :func:`analysis.core.textio.read_text`) and parse it."""
     return parse_print_interview(read_text(path), lang=lang, path=path, **options)

@@ -1,7 +1,7 @@
 """Keywords in context (KWIC) and collocations, for full-text documents.
 
 Both need running text; features-only documents raise a clear error
-(:func:`analysis.corpus.require_full_text`).
+(:func:`analysis.corpus.load.require_full_text`).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ An interviewer can put a theme on the table that the interviewee would not have 
 and an interviewee can answer a question on one theme by talking about another (bridging,
 in media-training terms; Clayman and Heritage 2002, *The News Interview*, on
 answers and evasions). Two measures, both computed from the theme hits of each turn
-(:func:`analysis.theme_scores.theme_hits`); a turn *touches* a theme when it has at
+(:func:`analysis.measures.theme_scores.theme_hits`); a turn *touches* a theme when it has at
 least one hit of it.
 
 * **Introductions.** A theme is *introduced* (or re-introduced) in a turn when the turn
@@ -33,7 +33,7 @@ left out and why (``result.attrs['left_out']``, ``{doc_id: reason}``, and
 
 Caveats: pairs are adjacent turns, so with two interviewees (a panel) only the first
 answer after a question is paired; the dictionary's misses and false positives
-(:mod:`analysis.validation`) pass straight into both measures; the seed has six
+(:mod:`analysis.measures.validation`) pass straight into both measures; the seed has six
 questions, so its numbers describe that interview, not a population.
 """
 from __future__ import annotations
@@ -45,8 +45,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.theme_scores import KEY_COLUMNS, theme_hits
+from analysis.corpus.catalog import LABELLED
+from scipy.stats import norm
 
-LABELLED = ("yes", "inferred")
 INTERVIEWER, INTERVIEWEE = "interviewer", "interviewee"
 REQUIRED = ("doc_id", "turn_id", "role", "speaker_labels")
 POOLED = "pooled"
@@ -101,7 +102,7 @@ def _prepare(turns, hits, themes) -> tuple[pd.DataFrame, list[str], dict[str, st
         hits = theme_hits(kept) if len(kept) else pd.DataFrame(columns=["doc_id", "turn_id"])
     elif not isinstance(hits, pd.DataFrame) or not {"doc_id", "turn_id"} <= set(hits.columns):
         raise ValueError("hits must be a DataFrame with doc_id, turn_id and one column per theme "
-                         "(analysis.theme_scores.theme_hits)")
+                         "(analysis.measures.theme_scores.theme_hits)")
     names = _theme_columns(hits, themes)
     bad = [t for t in names if not pd.api.types.is_numeric_dtype(hits[t]) or (hits[t] < 0).any()]
     if bad:
@@ -135,7 +136,7 @@ def theme_introductions(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *
 
     A turn introduces a theme when it touches it (at least one hit) and none of the ``k``
     turns before it in the same interview did; the first touching turn always does.
-    ``hits``: a table from :func:`analysis.theme_scores.theme_hits` (computed when None).
+    ``hits``: a table from :func:`analysis.measures.theme_scores.theme_hits` (computed when None).
 
     Returns one row per document x theme: ``doc_id``, ``theme``, ``n_turns``,
     ``turns_touching``, ``first_turn`` (turn_id; missing if the theme never appears),
@@ -272,7 +273,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
     (Brown, Cai and DasGupta 2001). NaNs for n = 0. It treats the n trials as independent:
     pairs (or turns) from one interview are not quite, so read it as a lower bound on the
     uncertainty. Used for uptake rates here and for precision and recall in
-    :mod:`analysis.validation`.
+    :mod:`analysis.measures.validation`.
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
@@ -280,7 +281,6 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
         raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
     if n == 0:
         return math.nan, math.nan
-    from scipy.stats import norm
     z = float(norm.ppf((1 + level) / 2))
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)

@@ -29,7 +29,7 @@ def _single_language(turns: pd.DataFrame) -> str:
     if len(langs) != 1:
         raise ValueError(f"these turns mix languages ({', '.join(langs) or 'none'}); raw French and "
                          "English counts are never compared: select one language, or compare through "
-                         "the concept dictionary (analysis.themes)")
+                         "the concept dictionary (analysis.text.themes)")
     return langs[0]
 
 

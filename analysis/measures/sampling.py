@@ -1,7 +1,7 @@
 """How the hand-coded validation sample was drawn, so that anyone can redraw it.
 
-The theme dictionary (:mod:`analysis.themes`) is validated against turns coded by hand
-(``corpus/themes/hand_coding.csv``; :mod:`analysis.validation`). This module records the
+The theme dictionary (:mod:`analysis.text.themes`) is validated against turns coded by hand
+(``corpus/themes/hand_coding.csv``; :mod:`analysis.measures.validation`). This module records the
 sampling rule; :func:`draw_sample` run on the committed corpus gives back exactly the
 turn ids of that file. The rule (Grimmer and Stewart 2013, "Text as Data", *Political
 Analysis* 21(3): validate on a sample, keep a part that is never used to tune):
@@ -40,10 +40,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import turn_counts
+from analysis.corpus.catalog import SEED_DOC_ID
 
 #: The seed used for the committed sample.
 SEED = 20240401
-SEED_DOCS = ("2024-04_pineau_latribune",)
+SEED_DOCS = (SEED_DOC_ID,)
 N_RANDOM = 5
 N_KEYWORD = 7
 DEV_SHARE = 0.4
@@ -99,7 +100,7 @@ def draw_sample(turns: pd.DataFrame, seed: int = SEED, *, n_random: int = N_RAND
                 dev_share: float = DEV_SHARE, census=SEED_DOCS) -> pd.DataFrame:
     """The validation sample: ``doc_id, turn_id, stratum, split``, one row per drawn turn.
 
-    ``turns`` is the corpus turns table (:func:`analysis.corpus.load_corpus`); only its
+    ``turns`` is the corpus turns table (:func:`analysis.corpus.load.load_corpus`); only its
     ``segment == 'interview'`` turns are eligible. ``stratum`` is ``census`` (documents
     coded whole), ``random`` or ``seedword:<theme>``; ``split`` is ``dev`` or ``heldout``.
     The procedure is in the module docstring; the same turns and seed give the same sample.

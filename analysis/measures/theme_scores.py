@@ -1,11 +1,11 @@
 """Theme scores per turn and per interview, with bootstrap intervals over turns.
 
-* Per turn: hits of each theme of the concept dictionary (:mod:`analysis.themes`) in
+* Per turn: hits of each theme of the concept dictionary (:mod:`analysis.text.themes`) in
   the turn's bag of tokens. Works for full-text and features-only documents alike.
 * Per group (interview, speaker role, organization...): hits per 1,000 tokens, the ratio
   of summed hits to summed tokens, and the share of turns touching each theme, each with
   a percentile bootstrap interval from resampling whole turns (Efron & Tibshirani 1993,
-  ch. 13; :mod:`analysis.bootstrap`).
+  ch. 13; :mod:`analysis.stats.bootstrap`).
 
 Rates are comparable across languages because French and English terms map to the same
 concepts; raw word counts never are. Documents cut into fixed-size chunks (captions with

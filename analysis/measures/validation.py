@@ -5,10 +5,10 @@ dictionary be checked against human judgement before its counts are trusted. The
 judgement is ``corpus/themes/hand_coding.csv``: one row per turn, coded 0/1 per theme from
 the written codebook (``corpus/themes/codebook.md``), with no transcript text. How the turns
 were drawn and split into a development part (used while fixing the dictionary) and a
-held-out part (only ever used to report) is in :mod:`analysis.sampling`.
+held-out part (only ever used to report) is in :mod:`analysis.measures.sampling`.
 
 * **Prediction.** The dictionary predicts that a turn touches a theme when it has at
-  least one hit for the theme (:func:`analysis.theme_scores.theme_hits`).
+  least one hit for the theme (:func:`analysis.measures.theme_scores.theme_hits`).
 * **Counts.** Per theme, over the turns of one split: ``tp`` (coded 1, predicted 1),
   ``fp`` (coded 0, predicted 1), ``fn`` (coded 1, predicted 0), ``tn`` (coded 0, predicted 0).
 * **Precision** = tp / (tp + fp): of the turns the dictionary flags, the share a human
@@ -29,7 +29,7 @@ held-out part (only ever used to report) is in :mod:`analysis.sampling`.
 * **Micro total.** The ``micro`` row pools the turn x theme decisions of all themes
   (its counts are sums over themes; its ``n_turns`` is the number of turns).
 
-The sample over-represents turns containing broad theme words (see :mod:`analysis.sampling`),
+The sample over-represents turns containing broad theme words (see :mod:`analysis.measures.sampling`),
 so the figures describe the coded turns, which are richer in themes than the corpus.
 """
 from __future__ import annotations
@@ -65,7 +65,7 @@ def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=Non
     Checked row by row; the first problem raises :class:`InputError` naming the file and
     line: a missing column, a theme column the dictionary does not know (or a dictionary
     theme with no column), an unknown document or turn (checked against ``turns``, by
-    default :func:`analysis.corpus.load_corpus`), a turn coded twice, a split other than
+    default :func:`analysis.corpus.load.load_corpus`), a turn coded twice, a split other than
     ``dev``/``heldout``, an empty coder, a code other than 0 or 1. ``themes`` defaults to
     the project dictionary's themes. The theme names are in ``attrs["themes"]``.
     """
@@ -191,8 +191,8 @@ def evaluate(turns: pd.DataFrame | None = None, *, split: str = "heldout", hits:
     """Precision, recall and F1 of the dictionary per theme on one split of the hand coding.
 
     ``split`` is ``'heldout'`` (the default: report on these), ``'dev'`` or ``'all'``.
-    ``turns`` defaults to :func:`analysis.corpus.load_corpus`, ``hits`` to
-    :func:`analysis.theme_scores.theme_hits` on the coded turns, ``coding`` to
+    ``turns`` defaults to :func:`analysis.corpus.load.load_corpus`, ``hits`` to
+    :func:`analysis.measures.theme_scores.theme_hits` on the coded turns, ``coding`` to
     :func:`load_hand_coding`. A turn is predicted positive for a theme when it has >= 1 hit.
     Returns one row per theme and a final ``micro`` row with the columns ``theme, n_turns,
     tp, fp, fn, tn, precision, precision_low, precision_high, recall, recall_low,
@@ -239,7 +239,7 @@ def errors(theme: str, kind: str = "fp", split: str = "heldout", *, turns: pd.Da
     (``kind='fn'``: coded 1, no hit) of one theme in one split, for reading.
 
     Columns: ``doc_id, turn_id, role, text_availability, hits, matched_terms`` (the lemmas
-    that hit, from :meth:`analysis.themes.ThemeMatcher.matched_terms`), ``kwic`` (each
+    that hit, from :meth:`analysis.text.themes.ThemeMatcher.matched_terms`), ``kwic`` (each
     matched term in context, ``window`` tokens either side, for full-text documents),
     ``text`` (the whole turn, full-text documents only; useful to read a miss) and the
     coder's ``note``. Features-only documents have no running text in the project: their

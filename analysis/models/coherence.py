@@ -71,7 +71,7 @@ def term_indices(top_terms, n_terms: int, vocabulary=None) -> list[np.ndarray]:
 
     ``top_terms`` is a list of topics, each a list of column indices or of terms (terms
     need ``vocabulary``, the matrix's column labels), best term first; or the table
-    returned by :func:`analysis.topics.top_terms` (columns ``topic``, ``rank``, ``term``).
+    returned by :func:`analysis.models.topics.top_terms` (columns ``topic``, ``rank``, ``term``).
     """
     if isinstance(top_terms, pd.DataFrame):
         missing = {"topic", "rank", "term"} - set(top_terms.columns)

@@ -4,10 +4,10 @@ The topic models are fitted on the English interviews. The French seed cannot be
 to them as it is: none of its lemmas are columns of the model. It is translated first,
 word by word, with a curated glossary, ``corpus/glossary_fr_en.csv``:
 
-* one row per French content lemma (as :func:`analysis.frequencies.normalised_bag`
+* one row per French content lemma (as :func:`analysis.measures.frequencies.normalised_bag`
   makes them, ``fr``), columns ``fr_lemma, en_lemma, note``;
 * ``en_lemma`` lists English lemmas **as the English pipeline makes them** (check with
-  ``analysis.lemmas.lemma(word, "en")``: ``training`` is ``train``, ``gemini`` is
+  ``analysis.text.lemmas.lemma(word, "en")``: ``training`` is ``train``, ``gemini`` is
   ``geminus``), or the project's phrase tokens (``data_center``, ``open_source``);
 * ``a|b`` gives alternatives (one French token, one meaning, two English words a
   transcript might use: ``processeur -> processor|chip``); ``a+b`` a compound whose
@@ -60,6 +60,7 @@ from analysis.core.paths import corpus_dir
 from analysis.text.stopwords import is_content
 from analysis.core.textio import InputError, read_csv_table
 from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, bags_matrix, chunk_turns
+from analysis.corpus.load import load_corpus, turn_counts
 
 GLOSSARY_FILE = "glossary_fr_en.csv"
 COLUMNS = ("fr_lemma", "en_lemma", "note")
@@ -125,7 +126,6 @@ def _lookup(glossary) -> dict[str, tuple]:
 
 def french_turns(turns: pd.DataFrame | None = None) -> pd.DataFrame:
     """The French turns of ``turns`` (default: every segment of every French document)."""
-    from analysis.corpus.load import load_corpus
     turns = load_corpus(segments=None) if turns is None else turns
     french = turns[turns["lang"] == "fr"].reset_index(drop=True)
     french.attrs.update(turns.attrs)
@@ -133,7 +133,6 @@ def french_turns(turns: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _lemma_bags(turns: pd.DataFrame) -> list[Counter]:
-    from analysis.corpus.load import turn_counts
     return [normalised_bag(bag, "fr") for bag in turn_counts(turns)]
 
 
@@ -159,7 +158,7 @@ def check_coverage(turns: pd.DataFrame | None = None, glossary=None) -> None:
 
     This is what happens when a user adds a French document: add one row per listed
     lemma to ``corpus/glossary_fr_en.csv`` (``missing_lemmas()`` gives the list as a
-    table), translating to English lemmas as ``analysis.lemmas.lemma(word, 'en')``
+    table), translating to English lemmas as ``analysis.text.lemmas.lemma(word, 'en')``
     makes them, or leave ``en_lemma`` empty with a note saying why.
     """
     missing = missing_lemmas(turns, glossary)
@@ -168,9 +167,9 @@ def check_coverage(turns: pd.DataFrame | None = None, glossary=None) -> None:
         more = f" and {len(missing) - 40} more" if len(missing) > 40 else ""
         raise ValueError(f"the French-English glossary (corpus/{GLOSSARY_FILE}) lacks {len(missing)} content "
                          f"lemma(s) of the French documents: {shown}{more}. Add one row per lemma "
-                         "(fr_lemma,en_lemma,note; English lemmas as analysis.lemmas.lemma(word, 'en') gives "
+                         "(fr_lemma,en_lemma,note; English lemmas as analysis.text.lemmas.lemma(word, 'en') gives "
                          "them; empty en_lemma plus a note to leave one out); "
-                         "analysis.projection.missing_lemmas() lists them as a table.")
+                         "analysis.models.projection.missing_lemmas() lists them as a table.")
 
 
 # -- projecting --------------------------------------------------------------------------
@@ -199,7 +198,7 @@ def project_bag(bag, glossary, vocabulary) -> tuple[Counter, pd.DataFrame]:
     vocabulary = vocabulary if isinstance(vocabulary, (set, frozenset, dict)) else set(vocabulary)
     missing = sorted(t for t in bag if t not in lookup)
     if missing:
-        raise ValueError(f"no glossary entry for {', '.join(missing)}; see analysis.projection.check_coverage")
+        raise ValueError(f"no glossary entry for {', '.join(missing)}; see analysis.models.projection.check_coverage")
     out, rows = Counter(), []
     for term, n in sorted(bag.items()):
         if n < 0:
@@ -221,9 +220,9 @@ def project_bag(bag, glossary, vocabulary) -> tuple[Counter, pd.DataFrame]:
 class Projection:
     """French units in the English model's space.
 
-    ``units``: one row per unit (chunk or turn, :func:`analysis.topic_corpus.chunk_turns`
+    ``units``: one row per unit (chunk or turn, :func:`analysis.models.topic_corpus.chunk_turns`
     columns, plus ``n_content``, ``n_projected``, ``share_projected``); ``matrix``: units
-    x model terms (float counts, the input of ``analysis.topics.doc_topics``);
+    x model terms (float counts, the input of ``analysis.models.topics.doc_topics``);
     ``report``: one row per French lemma over all units (see :func:`project_bag`);
     ``share_projected``: projected content tokens / content tokens, all units together.
     """
@@ -260,7 +259,6 @@ def project_french(turns: pd.DataFrame, terms, *, glossary=None,
         raise ValueError(f"project_french needs French turns only, got languages {sorted(langs)}")
     lookup = _lookup(glossary)
     check_coverage(turns, lookup)
-    from analysis.corpus.load import turn_counts
     units, bags = chunk_turns(turns, turn_counts(turns.reset_index(drop=True)), chunk_tokens=chunk_tokens)
     vocabulary = set(terms)
     english, reports = [], []
@@ -278,66 +276,3 @@ def project_french(turns: pd.DataFrame, terms, *, glossary=None,
     total = report["count"].sum()
     share = float(report["projected"].sum() / total) if total else float("nan")
     return Projection(units, bags_matrix(english, list(terms)), report, share)
-
-
-# -- sanity check ------------------------------------------------------------------------
-
-def theme_check(chosen, turns: pd.DataFrame, *, theme: str = "compute_scarcity", glossary=None,
-                matcher=None) -> dict:
-    """Do the French turns about ``theme`` land in the model's ``theme`` topic?
-
-    Both sides are computed, not typed: the theme's turns are those where the theme
-    dictionary (:class:`analysis.themes.ThemeMatcher`, French terms) has at least one
-    hit; the theme's topic is the topic with the largest share of its term weight on
-    the theme's English terms (:func:`analysis.topic_results.topic_theme_weights`).
-    The theme's turns are pooled into one bag, projected and transformed; they *land*
-    when the theme's topic is their largest topic. ``chosen``: a
-    :class:`analysis.topic_results.ChosenModel`.
-
-    Landing is not enough when a topic is everywhere (a broad topic of a small model
-    can be every turn's largest): the check also reports whether the topic is more
-    present in the theme's turns than in the others (``discriminates``).
-
-    Returns a dict: ``theme``, ``topic``, ``label``, ``theme_weight`` (share of the
-    topic's weight on the theme's terms), ``turns`` (ids), ``share_in_theme_turns`` and
-    ``share_in_other_turns`` (the topic's proportion in each pooled bag),
-    ``dominant_topic`` of the theme's turns, ``lands``, ``discriminates``, and
-    ``per_turn`` (a table: each turn's hits, its proportion of the theme's topic and its
-    own largest topic).
-    """
-    from analysis.corpus.load import turn_counts
-    from analysis.text.themes import ThemeMatcher
-    from analysis.models.topic_results import theme_topic, topic_theme_weights
-    from analysis.models.topics import doc_topics
-    matcher = matcher or ThemeMatcher()
-    turns = turns.reset_index(drop=True)
-    hits = matcher.score_turns(turn_counts(turns), turns["lang"].tolist())
-    if theme not in hits.columns:
-        raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(hits.columns)}")
-    weights = topic_theme_weights(chosen, matcher)
-    topic = theme_topic(weights, theme)
-    column = int(topic[1:])
-    projection = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=1)
-    by_turn = dict(zip(projection.units["first_turn"], range(len(projection.units))))
-    rows = [by_turn[t] for t in turns["turn_id"] if t in by_turn]
-    touching = hits[theme].to_numpy() > 0
-    theme_rows = [by_turn[t] for t, hit in zip(turns["turn_id"], touching) if hit and t in by_turn]
-    other_rows = [r for r in rows if r not in theme_rows]
-    if not theme_rows:
-        raise ValueError(f"no turn of these documents touches {theme!r}; nothing to check")
-    pooled = np.vstack([np.asarray(projection.matrix[r].sum(axis=0)).ravel() for r in (theme_rows, other_rows)])
-    theta = doc_topics(chosen.model, sparse.csr_matrix(pooled))
-    per_turn_theta = doc_topics(chosen.model, projection.matrix)
-    labels = chosen.labels()
-    per_turn = pd.DataFrame({"turn_id": projection.units["first_turn"], "role": projection.units["roles"],
-                             "hits": [int(hits[theme].iloc[int(np.flatnonzero(turns["turn_id"] == t)[0])])
-                                      for t in projection.units["first_turn"]],
-                             "share_of_topic": per_turn_theta[:, column],
-                             "largest_topic": [f"T{int(np.argmax(r))}" if np.isfinite(r).all() else None
-                                               for r in per_turn_theta]})
-    dominant = int(np.argmax(theta[0]))
-    return {"theme": theme, "topic": topic, "label": labels[column], "theme_weight": float(weights.loc[topic, theme]),
-            "turns": [int(t) for t, hit in zip(turns["turn_id"], touching) if hit],
-            "share_in_theme_turns": float(theta[0, column]), "share_in_other_turns": float(theta[1, column]),
-            "dominant_topic": f"T{dominant}", "lands": dominant == column,
-            "discriminates": bool(theta[0, column] > theta[1, column]), "per_turn": per_turn}

@@ -20,9 +20,9 @@ has 218 tokens) stays one chunk while short podcast turns are pooled to a simila
 with 250, caption blocks of 249 tokens or fewer would be joined in pairs.
 
 One code path. A chunk's bag is the sum of its turns' bags of tokens
-(:func:`analysis.corpus.turn_counts`), which full-text and features-only documents
+(:func:`analysis.corpus.load.turn_counts`), which full-text and features-only documents
 give in the same way; the bag is then re-keyed by lemma and filtered to content words
-(:func:`analysis.frequencies.normalised_bag`).
+(:func:`analysis.measures.frequencies.normalised_bag`).
 
 Speakers. By default every speaker is kept: the caption transcripts cannot separate
 host from guest (their only role is ``other``), so keeping the interviewer in the
@@ -47,6 +47,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.measures.frequencies import normalised_bag
+from analysis.corpus.load import load_corpus, turn_counts
 
 DEFAULT_CHUNK_TOKENS = 200
 DEFAULT_MIN_DF = 5
@@ -68,7 +69,7 @@ def chunk_turns(turns: pd.DataFrame, bags=None, *,
     ``turns``: a turns table (columns ``doc_id``, ``turn_id``, ``role`` at least; any
     other column constant within a document, e.g. the catalog's, is carried over).
     ``bags``: one bag of tokens per row of ``turns`` (default
-    :func:`analysis.corpus.turn_counts`); running tokens are the sum of a bag's counts.
+    :func:`analysis.corpus.load.turn_counts`); running tokens are the sum of a bag's counts.
 
     Returns the chunks table, one row per chunk (``doc_id, chunk_id`` counted from 1
     within the document, ``first_turn, last_turn, n_turns``, ``roles`` present joined
@@ -77,12 +78,11 @@ def chunk_turns(turns: pd.DataFrame, bags=None, *,
     chunk_tokens = _check_positive(chunk_tokens, "chunk_tokens")
     missing = {"doc_id", "turn_id", "role"} - set(turns.columns)
     if missing:
-        raise ValueError(f"the turns table lacks {sorted(missing)}; make it with analysis.corpus.load_corpus")
+        raise ValueError(f"the turns table lacks {sorted(missing)}; make it with analysis.corpus.load.load_corpus")
     if turns.empty:
         raise ValueError("the turns table is empty: there is nothing to chunk")
     turns = turns.reset_index(drop=True)
     if bags is None:
-        from analysis.corpus.load import turn_counts
         bags = turn_counts(turns)
     bags = list(bags)
     if len(bags) != len(turns):
@@ -119,7 +119,7 @@ def chunk_turns(turns: pd.DataFrame, bags=None, *,
 def bags_matrix(bags, terms) -> sparse.csr_matrix:
     """A documents x ``terms`` matrix of the bags' counts; keys not in ``terms`` are left out.
 
-    Counts may be fractions (a projected French bag, :mod:`analysis.projection`).
+    Counts may be fractions (a projected French bag, :mod:`analysis.models.projection`).
     """
     index = {t: i for i, t in enumerate(terms)}
     if len(index) != len(terms):
@@ -177,12 +177,11 @@ def topic_corpus(turns: pd.DataFrame | None = None, *, lang: str = "en",
                  roles=None) -> TopicCorpus:
     """The chunked document-term matrix of the ``lang`` interviews (default: the English ones).
 
-    ``turns``: a turns table (default: :func:`analysis.corpus.load_corpus`, the
+    ``turns``: a turns table (default: :func:`analysis.corpus.load.load_corpus`, the
     interview segments); only its ``lang`` rows are used. ``roles``: speaker roles to
     keep (default all; see the module docstring). ``min_df``: minimum number of chunks
     a term must occur in.
     """
-    from analysis.corpus.load import load_corpus, turn_counts
     min_df = _check_positive(min_df, "min_df")
     turns = load_corpus() if turns is None else turns
     selected = turns[turns["lang"] == lang]

@@ -1,9 +1,9 @@
 """Reading the topic models: the chosen model, topic prevalence with intervals, themes.
 
 * :func:`choose_model` fits every seed at the chosen ``k`` (from the cache when
-  :func:`analysis.topics.select_k` ran before) and keeps the **representative run**:
+  :func:`analysis.models.topics.select_k` ran before) and keeps the **representative run**:
   the seed whose topics agree best with those of the other seeds (highest mean matched
-  cosine, :mod:`analysis.stability`; ties to the lowest seed). A single arbitrary seed
+  cosine, :mod:`analysis.models.stability`; ties to the lowest seed). A single arbitrary seed
   could be an outlier; the representative run is the medoid of the runs.
 * :func:`topic_prevalence`: a group's prevalence of topic ``t`` is the token-weighted
   mean of its chunks' topic proportions, sum(n_tokens x theta_t) / sum(n_tokens): the
@@ -14,7 +14,7 @@
   interval reflects variation inside interviews, not which interviews were sampled.
   Chunks next to each other are not independent (a topic runs over several chunks):
   the intervals are, if anything, too narrow.
-* Topics against the themes of the dictionary (:mod:`analysis.themes`), two readings:
+* Topics against the themes of the dictionary (:mod:`analysis.text.themes`), two readings:
   :func:`topic_theme_weights`, the share of a topic's term weight that falls on the
   theme's terms (its English lemmas that the dictionary matches), which reads the
   topic's definition; and :func:`topic_theme_correlation`, Spearman's rank
@@ -33,9 +33,14 @@ import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.pipeline import Pipeline
 
+from scipy import sparse
+
+from analysis.corpus.load import load_corpus, turn_counts
+from analysis.models.projection import project_french
 from analysis.models.stability import match_topics
 from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, DEFAULT_MIN_DF, TopicCorpus, topic_corpus
 from analysis.models.topics import KINDS, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
+from analysis.text.themes import ThemeMatcher
 
 DEFAULT_KS = (3, 5, 8, 10, 12)
 FULL_KS = (3, 4, 5, 6, 7, 8, 10, 12, 15, 20)
@@ -45,13 +50,13 @@ DEFAULT_SEEDS = (0, 1, 2, 3, 4)
 @lru_cache(maxsize=4)
 def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF,
                    roles: tuple | None = None) -> TopicCorpus:
-    """:func:`analysis.topic_corpus.topic_corpus` of the whole corpus, memoised per session."""
+    """:func:`analysis.models.topic_corpus.topic_corpus` of the whole corpus, memoised per session."""
     return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
 
 
 def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DEFAULT_SEEDS,
                     n_jobs: int = 2) -> pd.DataFrame:
-    """:func:`analysis.topics.select_k` on the corpus's chunks (fits cached on disk)."""
+    """:func:`analysis.models.topics.select_k` on the corpus's chunks (fits cached on disk)."""
     return select_k(corpus.matrix, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs)
 
 
@@ -59,7 +64,7 @@ def representative_run(runs) -> tuple[int, np.ndarray]:
     """Index of the run whose topics agree best with all others, and each run's mean agreement.
 
     ``runs``: topics x terms matrices of the same ``k``. Agreement of two runs is the
-    mean cosine of their optimally matched topics (:func:`analysis.stability.match_topics`).
+    mean cosine of their optimally matched topics (:func:`analysis.models.stability.match_topics`).
     """
     runs = list(runs)
     if len(runs) < 2:
@@ -95,7 +100,7 @@ class ChosenModel:
 
 def choose_model(corpus: TopicCorpus, kind: str = "nmf", *, k: int | None = None, ks=DEFAULT_KS,
                  seeds=DEFAULT_SEEDS, n_jobs: int = 2, table: pd.DataFrame | None = None) -> ChosenModel:
-    """The ``kind`` model at ``k`` (default: :func:`analysis.topics.choose_k` over ``ks``).
+    """The ``kind`` model at ``k`` (default: :func:`analysis.models.topics.choose_k` over ``ks``).
 
     ``table``: a :func:`selection_table` already computed (rows of other kinds are
     ignored). Of the seeds' runs at that k, the representative one is returned.
@@ -171,7 +176,6 @@ def topic_prevalence(table: pd.DataFrame, *, by="doc_id", n_boot: int = 2000, le
 
 def term_themes(terms, matcher=None, lang: str = "en") -> pd.DataFrame:
     """Terms x themes, 1 where the dictionary's theme matches the term (a lemma)."""
-    from analysis.text.themes import ThemeMatcher
     matcher = matcher or ThemeMatcher()
     rows = [matcher.match_counts({term: 1}, lang) for term in terms]
     return pd.DataFrame(rows, index=list(terms), columns=matcher.themes_).astype(int)
@@ -190,7 +194,6 @@ def topic_theme_weights(chosen: ChosenModel, matcher=None) -> pd.DataFrame:
 
 def topic_theme_correlation(doc_table: pd.DataFrame, corpus: TopicCorpus, matcher=None) -> pd.DataFrame:
     """Topics x themes: Spearman correlation across chunks of topic proportion and theme hits per 1,000 tokens."""
-    from analysis.text.themes import ThemeMatcher
     matcher = matcher or ThemeMatcher()
     hits = matcher.score_turns(corpus.token_bags, corpus.lang)
     rates = hits.to_numpy(float) / corpus.chunks["n_tokens"].to_numpy(float)[:, None] * 1000
@@ -216,7 +219,7 @@ def theme_topic(weights: pd.DataFrame, theme: str) -> str:
 class SeedPlacement:
     """A French document in the English model's space (see :func:`place_french`)."""
 
-    projection: object          # analysis.projection.Projection of its chunks
+    projection: object          # analysis.models.projection.Projection of its chunks
     chunks: pd.DataFrame        # its chunks with topic proportions (T0, T1...)
     prevalence: pd.DataFrame    # topic_prevalence by doc_id
     per_turn: pd.DataFrame      # one row per turn: turn_id, role, n_tokens, topic proportions
@@ -230,7 +233,6 @@ def place_french(chosen: ChosenModel, corpus: TopicCorpus, turns: pd.DataFrame, 
     mean over its chunks, bootstrap over its chunks); each turn is also projected on its
     own, for reading where in the interview a topic sits.
     """
-    from analysis.models.projection import project_french
     projection = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=corpus.chunk_tokens)
     columns = [f"T{t}" for t in range(chosen.k)]
     chunks = pd.concat([projection.units, pd.DataFrame(doc_topics(chosen.model, projection.matrix),
@@ -260,7 +262,6 @@ def documents_table(chosen: ChosenModel, corpus: TopicCorpus, *, french: bool = 
     Columns :data:`DOCUMENT_COLUMNS`, ``projected`` (True for French chunks, translated
     through the glossary) and one column per topic.
     """
-    from analysis.corpus.load import load_corpus
     tables = [document_topics(chosen, corpus).assign(projected=False)]
     if french:
         turns = load_corpus()
@@ -269,3 +270,62 @@ def documents_table(chosen: ChosenModel, corpus: TopicCorpus, *, french: bool = 
             tables.append(placed.chunks.assign(projected=True))
     table = pd.concat(tables, ignore_index=True)
     return table[[*DOCUMENT_COLUMNS, "projected", *topic_columns(table)]]
+
+
+# -- sanity check ------------------------------------------------------------------------
+
+def theme_check(chosen, turns: pd.DataFrame, *, theme: str = "compute_scarcity", glossary=None,
+                matcher=None) -> dict:
+    """Do the French turns about ``theme`` land in the model's ``theme`` topic?
+
+    Both sides are computed, not typed: the theme's turns are those where the theme
+    dictionary (:class:`analysis.text.themes.ThemeMatcher`, French terms) has at least one
+    hit; the theme's topic is the topic with the largest share of its term weight on
+    the theme's English terms (:func:`topic_theme_weights`).
+    The theme's turns are pooled into one bag, projected and transformed; they *land*
+    when the theme's topic is their largest topic. ``chosen``: a
+    :class:`ChosenModel`.
+
+    Landing is not enough when a topic is everywhere (a broad topic of a small model
+    can be every turn's largest): the check also reports whether the topic is more
+    present in the theme's turns than in the others (``discriminates``).
+
+    Returns a dict: ``theme``, ``topic``, ``label``, ``theme_weight`` (share of the
+    topic's weight on the theme's terms), ``turns`` (ids), ``share_in_theme_turns`` and
+    ``share_in_other_turns`` (the topic's proportion in each pooled bag),
+    ``dominant_topic`` of the theme's turns, ``lands``, ``discriminates``, and
+    ``per_turn`` (a table: each turn's hits, its proportion of the theme's topic and its
+    own largest topic).
+    """
+    matcher = matcher or ThemeMatcher()
+    turns = turns.reset_index(drop=True)
+    hits = matcher.score_turns(turn_counts(turns), turns["lang"].tolist())
+    if theme not in hits.columns:
+        raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(hits.columns)}")
+    weights = topic_theme_weights(chosen, matcher)
+    topic = theme_topic(weights, theme)
+    column = int(topic[1:])
+    projection = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=1)
+    by_turn = dict(zip(projection.units["first_turn"], range(len(projection.units))))
+    rows = [by_turn[t] for t in turns["turn_id"] if t in by_turn]
+    touching = hits[theme].to_numpy() > 0
+    theme_rows = [by_turn[t] for t, hit in zip(turns["turn_id"], touching) if hit and t in by_turn]
+    other_rows = [r for r in rows if r not in theme_rows]
+    if not theme_rows:
+        raise ValueError(f"no turn of these documents touches {theme!r}; nothing to check")
+    pooled = np.vstack([np.asarray(projection.matrix[r].sum(axis=0)).ravel() for r in (theme_rows, other_rows)])
+    theta = doc_topics(chosen.model, sparse.csr_matrix(pooled))
+    per_turn_theta = doc_topics(chosen.model, projection.matrix)
+    labels = chosen.labels()
+    per_turn = pd.DataFrame({"turn_id": projection.units["first_turn"], "role": projection.units["roles"],
+                             "hits": [int(hits[theme].iloc[int(np.flatnonzero(turns["turn_id"] == t)[0])])
+                                      for t in projection.units["first_turn"]],
+                             "share_of_topic": per_turn_theta[:, column],
+                             "largest_topic": [f"T{int(np.argmax(r))}" if np.isfinite(r).all() else None
+                                               for r in per_turn_theta]})
+    dominant = int(np.argmax(theta[0]))
+    return {"theme": theme, "topic": topic, "label": labels[column], "theme_weight": float(weights.loc[topic, theme]),
+            "turns": [int(t) for t, hit in zip(turns["turn_id"], touching) if hit],
+            "share_in_theme_turns": float(theta[0, column]), "share_in_other_turns": float(theta[1, column]),
+            "dominant_topic": f"T{dominant}", "lands": dominant == column,
+            "discriminates": bool(theta[0, column] > theta[1, column]), "per_turn": per_turn}

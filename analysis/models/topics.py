@@ -1,7 +1,7 @@
 """Topic models (NMF and LDA) and the choice of the number of topics.
 
 Input: a documents x terms count matrix (rows are turns or fixed-size chunks, columns
-lemmas; scipy CSR as built by :mod:`analysis.frequencies`) and its vocabulary.
+lemmas; scipy CSR as built by :mod:`analysis.measures.frequencies`) and its vocabulary.
 
 * **NMF** (Lee & Seung 1999) factorises the TF-IDF-weighted matrix into document-topic
   and topic-term weights. The weighting is scikit-learn's ``TfidfTransformer`` with its
@@ -32,8 +32,8 @@ less at k = 5 and 8 (within the spread over seeds), for 2-4 times the time. The 
 Every value can be overridden through ``**params``.
 
 Choosing k (:func:`select_k`, :func:`choose_k`): each k is fitted with several seeds,
-scored with NPMI coherence (:mod:`analysis.coherence`) and with stability across seeds
-(:mod:`analysis.stability`).
+scored with NPMI coherence (:mod:`analysis.models.coherence`) and with stability across seeds
+(:mod:`analysis.models.stability`).
 
 Fitted models are cached in ``cache_dir()/topics``, one pickle per (matrix, vocabulary,
 kind, k, seed, parameters, scikit-learn version); any change to one of these fits anew.
@@ -65,6 +65,7 @@ from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coheren
 from analysis.core.paths import cache_dir
 from analysis.models.stability import stability
 from analysis.core.textio import atomic_write_bytes
+from joblib import Parallel, delayed
 
 KINDS = ("nmf", "lda")
 DEFAULTS = {
@@ -274,7 +275,6 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
     if n_jobs == 1:
         models = [_fit(matrix, k, kind, seed, vocabulary, settings[kind], folder) for kind, k, seed in jobs]
     else:
-        from joblib import Parallel, delayed
         models = Parallel(n_jobs=n_jobs)(delayed(_fit)(matrix, k, kind, seed, vocabulary, settings[kind], folder)
                                          for kind, k, seed in jobs)
     fitted = dict(zip(jobs, models))

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
+import pandas as pd
 import simplemma
+from nltk.stem.snowball import SnowballStemmer
+from simplemma.strategies import DictionaryLookupStrategy
 
 from analysis.text.tokenize import check_language
 
@@ -31,7 +35,8 @@ OVERRIDES = {
 
 _CACHE: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
 _DIGIT = re.compile(r"\d")
-_DICTIONARIES: dict = {}
+# simplemma's public dictionary-lookup strategy: the first step of simplemma.lemmatize
+_DICTIONARY_LOOKUP = DictionaryLookupStrategy()
 
 
 def lemma(token: str, lang: str) -> str:
@@ -50,17 +55,6 @@ def clear_cache() -> None:
         cache.clear()
 
 
-def _dictionary(lang: str):
-    """simplemma's word -> lemma dictionary for ``lang``, or None if this version hides it."""
-    if lang not in _DICTIONARIES:
-        try:
-            from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
-            _DICTIONARIES[lang] = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
-        except (ImportError, AttributeError):
-            _DICTIONARIES[lang] = None
-    return _DICTIONARIES[lang]
-
-
 def _lookup(token: str, lang: str) -> str:
     override = OVERRIDES[check_language(lang)].get(token)
     if override:
@@ -71,8 +65,7 @@ def _lookup(token: str, lang: str) -> str:
         return token
     # Fast path: a plain word found in simplemma's dictionary gets the dictionary's lemma,
     # which is what simplemma.lemmatize returns for it (tests/test_tokenize.py checks).
-    dictionary = _dictionary(lang) if token.isalpha() else None
-    entry = dictionary.get(token) if dictionary is not None else None
+    entry = _DICTIONARY_LOOKUP.get_lemma(token, lang) if token.isalpha() else None
     if entry is not None:
         return entry.lower()
     return simplemma.lemmatize(token, lang=lang).lower()
@@ -107,8 +100,6 @@ def lemmas_and_stems(tokens, lang: str):
     conflates ``chercheurs`` and ``cherche``; lemmatizing looks the word up, so it keeps
     them apart. The table shows where the two disagree.
     """
-    import pandas as pd
-    from nltk.stem.snowball import SnowballStemmer
 
     stemmer = SnowballStemmer({"fr": "french", "en": "english"}[check_language(lang)])
     rows = [(t, lemma(t, lang), stemmer.stem(t)) for t in dict.fromkeys(tokens)]

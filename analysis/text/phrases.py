@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.core.textio import InputError
+from analysis.core.paths import corpus_dir
 
 PHRASES_FILE = "phrases.csv"
 
@@ -195,5 +196,4 @@ class PhraseMatcher:
 
 def phrase_file(path=None) -> Path:
     """The phrase list in use (``corpus/phrases.csv`` of the current corpus folder)."""
-    from analysis.core.paths import corpus_dir
     return Path(path) if path else corpus_dir() / PHRASES_FILE

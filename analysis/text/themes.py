@@ -5,10 +5,10 @@ lang, term, match, note``; ``corpus/themes/codebook.md`` defines the themes. Fre
 English terms meet at the concept, so themes are compared across languages without
 comparing raw word counts (Laver and Garry 2000; Young and Soroka 2012, Lexicoder;
 quanteda's ``dictionary()``, Benoit et al. 2018). Tokens come from
-:func:`analysis.tokenize.tokenize`, which merges the multiword terms of
+:func:`analysis.text.tokenize.tokenize`, which merges the multiword terms of
 ``corpus/phrases.csv`` (``open_source``) before counting. Each token type is looked up once:
 
-* ``lemma``: the type hits when its lemma (:func:`analysis.lemmas.lemma`) or its own form
+* ``lemma``: the type hits when its lemma (:func:`analysis.text.lemmas.lemma`) or its own form
   equals the term (the own form rescues terms simplemma gets wrong: ``woke`` -> ``wake``);
 * ``wildcard``: the term ends in ``*`` and the type hits when its lemma or form starts
   with what comes before the ``*`` (``watermark*``: watermark, watermarking...);
@@ -125,7 +125,7 @@ def load_dictionary(path=None, *, phrases_path=None) -> pd.DataFrame:
 def _bag(counts) -> Mapping:
     if not isinstance(counts, Mapping):
         raise ValueError(f"counts must be a mapping token -> count (a Counter from "
-                         f"analysis.tokenize.count_tokens), got {type(counts).__name__}")
+                         f"analysis.text.tokenize.count_tokens), got {type(counts).__name__}")
     return counts
 
 

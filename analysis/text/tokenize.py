@@ -2,7 +2,7 @@
 
 The tokenizer is a single regular expression (the approach of NLTK's ``RegexpTokenizer``,
 which needs no ``punkt`` download), applied after lower-casing and after multiword terms
-are merged (:mod:`analysis.phrases`). What it does, by example:
+are merged (:mod:`analysis.text.phrases`). What it does, by example:
 
 * French elisions are split off and keep their apostrophe: ``l’accélérateur`` ->
   ``l'`` ``accélérateur``; ``jusqu'à`` -> ``jusqu'`` ``à``. Both ' and ’ are accepted.
@@ -15,7 +15,7 @@ are merged (:mod:`analysis.phrases`). What it does, by example:
 * Punctuation is dropped.
 
 Multiword terms from ``corpus/phrases.csv`` are then merged into one token each
-(``open source`` -> ``open_source``; :mod:`analysis.phrases`).
+(``open source`` -> ``open_source``; :mod:`analysis.text.phrases`).
 """
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def count_tokens(text: str, lang: str, *, phrases: bool = True) -> Counter:
 
     No token spans whitespace, so the text is split at whitespace, each distinct chunk
     is tokenized once, and counts are summed over chunk types (the tokenize-once-per-type
-    idea that :mod:`analysis.lemmas` applies to lemmas).
+    idea that :mod:`analysis.text.lemmas` applies to lemmas).
     """
     chunks = normalise(text).split()
     tokens_of = _chunk_tokenizer(check_language(lang))

@@ -8,6 +8,9 @@ import sys
 import pandas as pd
 
 from analysis.core.paths import PROJECT_ROOT
+from analysis.text.lemmas import lemma
+from analysis.text.stopwords import stopwords
+from analysis.text.tokenize import tokenize
 
 REQUIRED = ["jupyterlab", "pandas", "numpy", "scipy", "matplotlib", "scikit-learn", "nltk", "simplemma",
             "stopwordsiso", "wordfreq", "trafilatura", "nbclient"]
@@ -36,9 +39,6 @@ def package_report() -> pd.DataFrame:
 
 def offline_check() -> pd.DataFrame:
     """Show that the text pipeline works with no downloaded data (no nltk.download)."""
-    from analysis.text.lemmas import lemma
-    from analysis.text.stopwords import stopwords
-    from analysis.text.tokenize import tokenize
     rows = [
         ("tokenize (fr)", " ".join(tokenize("Qu’est-ce que l’IA change ?", "fr"))),
         ("lemma (fr)", lemma("chercheurs", "fr")),

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from analysis.tutorial.exercises import close, exercise
+from analysis.corpus.load import load_catalog, load_corpus
+from analysis.measures.frequencies import term_frequencies
+from analysis.measures.concordance import kwic
+from analysis.corpus.catalog import SEED_DOC_ID
 
-SEED_ID = "2024-04_pineau_latribune"
 
 
 def _seed():
-    from analysis.corpus.load import load_corpus
-    return load_corpus(docs=[SEED_ID])
+    return load_corpus(docs=[SEED_DOC_ID])
 
 
 @exercise("00.1", "How many interviews does the catalog list? Store the number in `answer`.",
           "load_catalog() returns one row per interview; len() counts rows.")
 def _catalog_size():
-    from analysis.corpus.load import load_catalog
     return len(load_catalog())
 
 
@@ -41,7 +42,6 @@ def _interviewee_share():
 @exercise("02.1", "How many times per 1,000 tokens does the lemma 'gpu' occur in the seed?",
           "term_frequencies(turns) has a per_1000 column; select the row whose term is 'gpu'.", close(1e-3))
 def _gpu_rate():
-    from analysis.measures.frequencies import term_frequencies
     table = term_frequencies(_seed())
     return float(table.loc[table["term"] == "gpu", "per_1000"].iloc[0])
 
@@ -49,13 +49,11 @@ def _gpu_rate():
 @exercise("02.2", "How many occurrences of 'open source' does the KWIC find in the seed?",
           "kwic(turns, 'open source') returns one row per occurrence.")
 def _open_source_hits():
-    from analysis.measures.concordance import kwic
     return len(kwic(_seed(), "open source"))
 
 
 @exercise("02.3", "Which content lemma is most frequent in the interviewee's turns of the seed?",
           "term_frequencies(turns, by='role') is sorted by count within each role.")
 def _top_interviewee_lemma():
-    from analysis.measures.frequencies import term_frequencies
     table = term_frequencies(_seed(), by="role")
     return table.loc[table["role"] == "interviewee", "term"].iloc[0]

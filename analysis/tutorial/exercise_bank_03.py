@@ -1,9 +1,16 @@
 """Exercises of notebook 03 (themes): expected answers computed from the corpus."""
 from __future__ import annotations
 
-from analysis.tutorial.exercises import close, exercise
+import pandas as pd
 
-SEED_ID = "2024-04_pineau_latribune"
+from analysis.tutorial.exercises import close, exercise
+from analysis.corpus.load import load_corpus
+from analysis.measures.dynamics import left_out_documents, theme_introductions, uptake_rates
+from analysis.measures.theme_scores import theme_hits
+from analysis.text.themes import ThemeMatcher, load_dictionary
+from analysis.measures.validation import evaluate
+from analysis.corpus.catalog import SEED_DOC_ID
+
 
 
 def _same_key(got, want) -> bool:
@@ -13,8 +20,6 @@ def _same_key(got, want) -> bool:
 
 def _roles():
     """Turns of the documents with speaker roles (the seed and the labelled comparison interviews)."""
-    from analysis.corpus.load import load_corpus
-    from analysis.measures.dynamics import left_out_documents
     turns = load_corpus()
     return turns[~turns["doc_id"].isin(left_out_documents(turns))]
 
@@ -23,9 +28,7 @@ def _roles():
           "theme_introductions(turns) has first_turn and first_role per theme: keep the rows whose first_role "
           "is 'interviewer' and take the theme with the smallest first_turn.", _same_key)
 def _journalist_first():
-    from analysis.corpus.load import load_corpus
-    from analysis.measures.dynamics import theme_introductions
-    table = theme_introductions(load_corpus(docs=[SEED_ID]))
+    table = theme_introductions(load_corpus(docs=[SEED_DOC_ID]))
     return table[table["first_role"] == "interviewer"].sort_values("first_turn")["theme"].iloc[0]
 
 
@@ -33,9 +36,7 @@ def _journalist_first():
           "theme_introductions(turns, k=3) has an introductions column per theme: sum it. A larger k keeps a "
           "theme 'on the table' longer, so fewer turns count as bringing it back.")
 def _k3_introductions():
-    from analysis.corpus.load import load_corpus
-    from analysis.measures.dynamics import theme_introductions
-    return int(theme_introductions(load_corpus(docs=[SEED_ID]), k=3)["introductions"].sum())
+    return int(theme_introductions(load_corpus(docs=[SEED_DOC_ID]), k=3)["introductions"].sum())
 
 
 @exercise("03.3", "Pooled over the comparison interviews with speaker roles (the seed left out), what is the "
@@ -43,9 +44,8 @@ def _k3_introductions():
           "uptake_rates(roles[roles.doc_id != SEED]) has a row with doc_id 'pooled' per theme; read its "
           "uptake column.", close(1e-3))
 def _pooled_uptake():
-    from analysis.measures.dynamics import uptake_rates
     roles = _roles()
-    rates = uptake_rates(roles[roles["doc_id"] != SEED_ID])
+    rates = uptake_rates(roles[roles["doc_id"] != SEED_DOC_ID])
     return float(rates.loc[(rates["doc_id"] == "pooled") & (rates["theme"] == "compute_scarcity"), "uptake"].iloc[0])
 
 
@@ -64,12 +64,7 @@ def _pair_close(got, want, tol: float = 1e-3) -> bool:
           "term='release', match='lemma', note='...'); then hits = theme_hits(turns, ThemeMatcher(table)) and "
           "evaluate(turns, split='dev', hits=hits). Read the open_source_risk row.", _pair_close)
 def _release_term():
-    import pandas as pd
 
-    from analysis.corpus.load import load_corpus
-    from analysis.measures.theme_scores import theme_hits
-    from analysis.text.themes import ThemeMatcher, load_dictionary
-    from analysis.measures.validation import evaluate
     row = {"theme": "open_source_risk", "concept": "release_decision", "lang": "en", "term": "release",
            "match": "lemma", "note": "exercise 03.4: releasing a model (also release dates, product launches)"}
     table = pd.concat([load_dictionary(), pd.DataFrame([row])], ignore_index=True)

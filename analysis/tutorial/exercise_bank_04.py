@@ -6,8 +6,11 @@ minimum document frequency); models come from the disk cache the notebook filled
 from __future__ import annotations
 
 from analysis.tutorial.exercises import close, exercise
+from analysis.corpus.load import load_corpus
+from analysis.models.topic_results import DEFAULT_KS, default_corpus, default_model, place_french, selection_table, theme_topic, topic_theme_weights
+from analysis.models.topics import choose_k
+from analysis.corpus.catalog import SEED_DOC_ID
 
-SEED_ID = "2024-04_pineau_latribune"
 
 
 def _topic_name(got, want) -> bool:
@@ -22,9 +25,7 @@ def _topic_name(got, want) -> bool:
           "place_french(chosen, corpus, seed_turns) returns a placement whose .projection has share_projected; "
           "or: projected tokens / content tokens in projection.summary().", close(1e-3))
 def _share_projected():
-    from analysis.corpus.load import load_corpus
-    from analysis.models.topic_results import default_corpus, default_model, place_french
-    placed = place_french(default_model("nmf"), default_corpus(), load_corpus(docs=[SEED_ID]), n_boot=1)
+    placed = place_french(default_model("nmf"), default_corpus(), load_corpus(docs=[SEED_DOC_ID]), n_boot=1)
     return float(placed.projection.share_projected)
 
 
@@ -33,7 +34,6 @@ def _share_projected():
           "topic_theme_weights(chosen) is a topics x themes table: find the row with the largest value in the "
           "open_source_risk column (theme_topic does exactly that).", _topic_name)
 def _open_source_topic():
-    from analysis.models.topic_results import default_model, theme_topic, topic_theme_weights
     return theme_topic(topic_theme_weights(default_model("nmf")), "open_source_risk")
 
 
@@ -42,7 +42,5 @@ def _open_source_topic():
           "choose_k(table, kind='lda', min_stability=0.75), where table is the model-selection table of the "
           "notebook (selection_table(corpus, K_RANGE)).")
 def _lda_k_at_075():
-    from analysis.models.topic_results import DEFAULT_KS, default_corpus, selection_table
-    from analysis.models.topics import choose_k
     table = selection_table(default_corpus(), DEFAULT_KS, kinds=("lda",))
     return int(choose_k(table, kind="lda", min_stability=0.75)[0])

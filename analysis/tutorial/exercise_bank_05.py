@@ -3,8 +3,12 @@ computed from the corpus with the notebooks' default settings."""
 from __future__ import annotations
 
 from analysis.tutorial.exercises import close, exercise
+from analysis.compare.comparisons import concept_counts, concept_keyness, corpus_data, executive_profiles, group_difference, period_of
+from analysis.measures.theme_scores import seed_standing
+from analysis.figures.export import WIDTHS_MM
+from analysis.figures.paper import FIGURES
+from analysis.corpus.catalog import SEED_DOC_ID
 
-SEED_ID = "2024-04_pineau_latribune"
 
 
 def _same_key(got, want) -> bool:
@@ -17,9 +21,7 @@ def _same_key(got, want) -> bool:
           "seed_standing(profiles, SEED, 'open_source_risk') gives the seed's estimate and others_median: "
           "divide one by the other.", close(1e-3))
 def _open_source_ratio():
-    from analysis.compare.comparisons import executive_profiles
-    from analysis.measures.theme_scores import seed_standing
-    standing = seed_standing(executive_profiles(), SEED_ID, "open_source_risk")
+    standing = seed_standing(executive_profiles(), SEED_DOC_ID, "open_source_risk")
     return standing["estimate"] / standing["others_median"]
 
 
@@ -28,9 +30,8 @@ def _open_source_ratio():
           "concept_counts(turns, by=...) with a column that says 'seed' or 'reference', then concept_keyness(...): "
           "sort by log_odds_z.", _same_key)
 def _top_concept():
-    from analysis.compare.comparisons import concept_counts, concept_keyness, corpus_data
     execs = corpus_data()["executive"]
-    side = execs.assign(side=execs["doc_id"].eq(SEED_ID).map({True: "seed", False: "reference"}))
+    side = execs.assign(side=execs["doc_id"].eq(SEED_DOC_ID).map({True: "seed", False: "reference"}))
     side = side[(side["side"] == "seed") | (side["lang"] == "en")]
     counts = concept_counts(side, by="side")
     table = concept_keyness(counts.loc["seed"], counts.loc["reference"], target_size=counts.loc["seed", "n_tokens"],
@@ -43,7 +44,6 @@ def _top_concept():
           "Add a period column with period_of(date, date_precision), pivot the profiles to one row per interview, "
           "and call group_difference(..., token_col='one', per=1) without dropping the seed.", close(1e-3))
 def _difference_with_seed():
-    from analysis.compare.comparisons import executive_profiles, group_difference, period_of
     prof = executive_profiles()
     prof["period"] = [period_of(d, p) for d, p in zip(prof["date"], prof["date_precision"])]
     wide = prof.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
@@ -53,9 +53,8 @@ def _difference_with_seed():
 
 
 @exercise("06.1", "How wide, in millimetres, is a two-column figure?",
-          "analysis.figures.WIDTHS_MM maps 'one' and 'two' to widths in mm.", close(1e-9))
+          "analysis.figures.export.WIDTHS_MM maps 'one' and 'two' to widths in mm.", close(1e-9))
 def _two_column_width():
-    from analysis.figures.export import WIDTHS_MM
     return WIDTHS_MM["two"]
 
 
@@ -64,5 +63,4 @@ def _two_column_width():
           "Loop over paper_figures.FIGURES: take the names ending in '_1col', strip the suffix, and count those "
           "whose '_2col' name is not registered.")
 def _one_column_only():
-    from analysis.figures.paper import FIGURES
     return sum(1 for name in FIGURES if name.endswith("_1col") and name[:-5] + "_2col" not in FIGURES)

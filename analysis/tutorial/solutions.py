@@ -1,4 +1,4 @@
-"""Solutions to the tutorial exercises, kept apart from the notebooks (see :mod:`analysis.exercises`).
+"""Solutions to the tutorial exercises, kept apart from the notebooks (see :mod:`analysis.tutorial.exercises`).
 
 Each solution is code that leaves its result in ``answer``.
 """

@@ -9,7 +9,7 @@ the same length, the unit topic models on transcripts commonly use instead of tu
    sentence). Bracketed cues (``[Music]``, ``[Lex]``) are dropped: they are not speech.
    A dash standing alone (``-``, ``--``, ``–``, ``—``) marks a speaker change in some
    caption files; it is dropped from the text but remembered as a place to cut.
-2. **Segments.** :func:`analysis.importers.rules.segment_spans` marks the host's intro,
+2. **Segments.** :func:`analysis.ingest.importers.rules.segment_spans` marks the host's intro,
    cold open, sponsor reads and outro on the cleaned stream. Chunks never cross a segment
    boundary, so every chunk is wholly ``interview``, ``intro``, ``sponsor`` or ``outro``.
 3. **Chunks.** A segment of ``n`` words is cut into ``k = max(1, round(n / chunk_words))``
@@ -21,7 +21,7 @@ the same length, the unit topic models on transcripts commonly use instead of tu
    ``"cut: sentence end"``, ``"cut: dash marker"`` or ``"cut: word count"`` (the last
    chunk of a segment ends with the segment and has no cut note).
 
-Every chunk is a :class:`~analysis.turns.Turn` with speaker ``"unattributed"``, role
+Every chunk is a :class:`~analysis.core.turns.Turn` with speaker ``"unattributed"``, role
 ``other`` and no timestamp. Word counts here are whitespace-separated words, not tokens.
 Chunking follows the common practice for topic models on long, unsegmented texts
 (e.g. Jockers, *Macroanalysis*, 2013, ch. 8: fixed-size segments of novels).
@@ -88,7 +88,7 @@ def parse_captions(text: str, *, chunk_words: int = 250, tolerance: int | None =
                    **segment_options) -> list[Turn]:
     """Unattributed chunks of a caption transcript (rules in the module docstring).
 
-    ``segment_options`` are passed to :func:`analysis.importers.rules.segment_spans`.
+    ``segment_options`` are passed to :func:`analysis.ingest.importers.rules.segment_spans`.
     """
     if not isinstance(chunk_words, int) or chunk_words < 20:
         raise ValueError(f"chunk_words must be an integer of at least 20, not {chunk_words!r}")

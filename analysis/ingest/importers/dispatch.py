@@ -3,9 +3,9 @@
 :func:`detect_shape` applies three rules, in this order:
 
 1. ``lexfridman`` if at least one line is a lexfridman.com turn,
-   ``Speaker Name [(hh:mm:ss)](link) text`` (:data:`analysis.importers.lexfridman.TURN_LINE`);
+   ``Speaker Name [(hh:mm:ss)](link) text`` (:data:`analysis.ingest.importers.lexfridman.TURN_LINE`);
 2. ``labelled`` if at least ``MIN_LABEL_LINES`` (2) lines open with a speaker label
-   (``Name: text``, ``**Name:** text``; :func:`analysis.importers.labelled.match_label`)
+   (``Name: text``, ``**Name:** text``; :func:`analysis.ingest.importers.labelled.match_label`)
    and such lines are at least ``MIN_LABEL_SHARE`` (10%) of the non-empty lines, so that a
    stray "Note: ..." in a long caption file does not make it a labelled transcript;
 3. ``captions`` otherwise (no speaker names: one unattributed stream).

@@ -16,7 +16,7 @@ Decisions, in order:
    line), also across chapter headings. Each turn's notes list the chapters it spans
    (``"section: Title"``) and its timestamp is that of its first paragraph.
 2. **Segments.** The paragraphs are joined in order and marked by
-   :func:`analysis.importers.rules.segment_spans` (intro, cold open, sponsor, outro). A
+   :func:`analysis.ingest.importers.rules.segment_spans` (intro, cold open, sponsor, outro). A
    turn never spans two segments: where the segment changes inside a paragraph (the intro
    hand-over followed by the first question in the same paragraph), the paragraph is cut
    there and both pieces keep the paragraph's timestamp. Cold-open clips become segment
@@ -112,7 +112,7 @@ def _name_map(labels, hosts, names):
 def parse_lexfridman(text: str, *, hosts=("Lex Fridman",), path=None, **segment_options) -> list[Turn]:
     """Turns of a lexfridman.com transcript page (rules in the module docstring).
 
-    ``segment_options`` are passed to :func:`analysis.importers.rules.segment_spans`.
+    ``segment_options`` are passed to :func:`analysis.ingest.importers.rules.segment_spans`.
     """
     paragraphs, headings = _paragraphs(text, path)
     host_set = {h.lower() for h in hosts}
