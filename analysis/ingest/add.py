@@ -236,6 +236,8 @@ def fetch_url(source: str, *, timeout: float, deadline: float, max_bytes: int):
                       "the connection broke: try again, or save the page and give the file")
             ctype = response.headers.get_content_type() if response.headers.get("Content-Type") else None
             return b"".join(chunks), ctype, response.headers.get_content_charset(), response.geturl()
+    except InputError:
+        raise
     except urllib.error.HTTPError as error:
         _fail(f"the server answered HTTP {error.code} {error.reason}",
               "check the URL in a browser; or save the page and give the file")
@@ -483,6 +485,8 @@ def add_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=(), 
     except (SourceError, UsageError):
         raise
     except InputError as error:
+        if error.path is not None:  # about another file (the source by its path, the catalog): as it is
+            raise
         raise SourceError(source, error) from None
     row = catalog_row(meta, rendered)
     with locked(root):
