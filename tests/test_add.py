@@ -4,13 +4,17 @@ Every interview here is invented for the test (no third-party text). URLs are se
 real HTTP server on 127.0.0.1 that the test starts and stops.
 """
 import hashlib
+import inspect
 import http.server
 import threading
 import time
 
 import pytest
 
+import analysis.ingest.add as analysis_add
 from analysis.ingest.add import InterviewMetadata, add_interview, infer_precision
+from analysis.ingest.build import rebuild_catalog
+from analysis.ingest.importers import parse_transcript
 from analysis.corpus.check import check_corpus
 from analysis.cli import main
 from analysis.corpus.load import load_catalog, load_corpus
@@ -352,3 +356,98 @@ def test_cli_end_to_end(tmp_corpus, tmp_path, capsys):
     assert set(doc["date_precision"]) == {"day"} and set(doc["format"]) == {"podcast"}
     assert main(argv) == 2  # the same id again, without --force: a usage error
     assert "already exists" in capsys.readouterr().err
+
+
+# --- guests, duplicates, incremental catalog ----------------------------------------------
+
+PANEL = """Grace Host: Welcome both. Ada, why so many GPUs?
+Ada Lovelace: Every experiment needs compute.
+Charles Babbage: And I built the engine she programs.
+Grace Host: Will you open the weights?
+Ada Lovelace: Yes, the smaller models.
+"""
+
+
+def test_guest_flags_make_other_speakers_other(tmp_corpus, tmp_path):
+    out = add_interview(write(tmp_path, "panel.txt", PANEL), META, hosts=["Grace Host"], guests=["Ada Lovelace"])
+    assert roles(out) == [("interviewer", "Grace Host"), ("interviewee", "Ada Lovelace"),
+                          ("other", "Charles Babbage"), ("interviewer", "Grace Host"), ("interviewee", "Ada Lovelace")]
+
+
+def test_without_guests_every_non_host_is_an_interviewee(tmp_corpus, tmp_path):
+    out = add_interview(write(tmp_path, "panel.txt", PANEL), META, hosts=["Grace Host"])
+    assert roles(out)[2] == ("interviewee", "Charles Babbage")
+
+
+@pytest.mark.parametrize("guests, hosts, message", [
+    (["Ada"], ["Grace Host"], "--guest 'Ada' is not a speaker"),
+    (["Grace Host"], ["Grace Host"], "'grace host' is given as both --host and --guest"),
+])
+def test_bad_guest_flags(tmp_corpus, tmp_path, guests, hosts, message):
+    with pytest.raises(InputError, match=message):
+        add_interview(write(tmp_path, "panel.txt", PANEL), META, hosts=hosts, guests=guests)
+    assert not (tmp_corpus / "catalog.csv").exists()
+
+
+def test_guest_with_a_print_interview_is_refused(tmp_corpus, tmp_path):
+    with pytest.raises(InputError, match="--guest applies to transcripts with speaker labels, not to the 'print'"):
+        add_interview(write(tmp_path, "gazette.txt", PRINT), META, guests=["Ada Lovelace"])
+
+
+@pytest.mark.skipif("guests" not in inspect.signature(parse_transcript).parameters,
+    reason="parse_transcript has no guests= parameter yet (issue 12 adds it on branch issue-12); "
+           "add.py passes guests= through as soon as it exists")
+def test_guests_are_passed_to_the_importer(tmp_corpus, tmp_path, monkeypatch):
+    seen = {}
+    real = analysis_add.parse_transcript
+
+    def spy(text, **options):
+        seen.update(options)
+        return real(text, **options)
+
+    monkeypatch.setattr(analysis_add, "parse_transcript", spy)
+    add_interview(write(tmp_path, "panel.txt", PANEL), META, hosts=["Grace Host"], guests=["Ada Lovelace"])
+    assert seen["guests"] == ("Ada Lovelace",)
+
+
+def test_cli_guest_flag(tmp_corpus, tmp_path, capsys):
+    argv = ["add", str(write(tmp_path, "panel.txt", PANEL)), "--doc-id", "2025-03_panel", "--interviewee",
+            "Ada Lovelace", "--organization", "Analytical Engines", "--date", "2025-03", "--language", "en",
+            "--format", "podcast", "--host", "Grace Host", "--guest", "Ada Lovelace", "--role", "chief scientist"]
+    assert main(argv) == 0
+    assert "1 other" in capsys.readouterr().out
+    assert load_catalog()["interviewee_role"].tolist() == ["chief scientist"]  # --role stays the job title
+
+
+@pytest.mark.parametrize("variant", [
+    lambda text: text,
+    lambda text: text.upper(),
+    lambda text: text.replace(".", " ;").replace(",", "").replace(" ", "   "),
+])
+def test_same_content_under_another_id_is_refused_even_with_force(tmp_corpus, tmp_path, variant):
+    add_interview(write(tmp_path, "ada.txt", LABELLED), META)
+    before = snapshot(tmp_corpus)
+    copy = write(tmp_path, "copy.txt", variant(LABELLED).replace("INTERVIEWER", "Interviewer")
+                 .replace("ADA LOVELACE", "Ada Lovelace"))
+    with pytest.raises(InputError, match="already in the corpus as '2025-03_lovelace_test'"):
+        add_interview(copy, meta(doc_id="2025-03_copy"), force=True)
+    assert snapshot(tmp_corpus) == before
+
+
+def test_add_reads_and_rewrites_no_other_document(tmp_corpus, tmp_path, monkeypatch):
+    """The catalog row is added incrementally: features files are never opened, other
+    documents never rewritten, and the catalog equals a full rebuild."""
+    add_interview(write(tmp_path, "ada.txt", LABELLED), META)
+    first = tmp_corpus / "interviews" / "2025-03_lovelace_test.txt"
+    stamp = first.stat().st_mtime_ns
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("an add must not read features documents")
+
+    monkeypatch.setattr("analysis.corpus.load.read_features", forbidden)
+    add_interview(write(tmp_path, "ada.md", MARKDOWN), meta(doc_id="2025-03_second"), hosts=["Grace Host"])
+    assert first.stat().st_mtime_ns == stamp
+    incremental = (tmp_corpus / "catalog.csv").read_bytes()
+    monkeypatch.undo()
+    rebuild_catalog(tmp_corpus)
+    assert (tmp_corpus / "catalog.csv").read_bytes() == incremental

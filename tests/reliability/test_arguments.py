@@ -81,12 +81,10 @@ def test_bad_metadata_is_a_usage_error(corpus, cli, tmp_path, flags, fragment):
 
 def test_no_space_left_is_one_line_and_the_corpus_is_unchanged(corpus, cli, tmp_path, monkeypatch):
     """A full disk while the catalog is written: exit 1, one line, the add undone."""
-    import analysis.corpus.store as store
-
     def full_disk(path, text):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(store, "atomic_write_text", full_disk)
+    monkeypatch.setattr("analysis.corpus.store.atomic_write_text", full_disk)
     before = snapshot(corpus)
     status, out, err = cli("add", write(tmp_path, "ada.txt", LABELLED), "--doc-id", DOC, *ADD_FLAGS)
     assert status == 1 and err.count("\n") == 1 and "No space left on device" in err and "Traceback" not in err

@@ -12,7 +12,7 @@ from analysis.corpus.check import check_corpus
 from analysis.corpus.fulltext import read_fulltext
 from analysis.corpus.load import load_catalog, load_corpus
 
-from .conftest import ADD_FLAGS, LABELLED, snapshot, write
+from .conftest import ADD_FLAGS, HTML, LABELLED, snapshot, write
 
 DOC = "2025-03_lovelace_battery"
 TEXT = "We train large models, and every experiment needs compute. We are always short of it."
@@ -164,7 +164,6 @@ def test_error_messages_escape_control_characters(corpus, cli):
 
 
 def test_hostile_html_file_scripts_do_not_reach_the_text(corpus, cli, tmp_path):
-    from .conftest import HTML
     status, _, err = add(cli, write(tmp_path, "page.html", HTML))
     assert (status, err) == (0, "")
     text = " ".join(t.text for t in stored_turns(corpus))
