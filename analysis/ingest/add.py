@@ -52,6 +52,8 @@ import hashlib
 import http.client
 import inspect
 import re
+import socket
+import threading
 import time
 import unicodedata
 import urllib.error
@@ -202,6 +204,49 @@ class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _Watchdog:
+    """Shuts down every socket the download opens once the deadline has passed, so that a
+    server dripping its status line or headers cannot outlast it either (urllib's
+    ``timeout`` bounds each read, not the whole)."""
+
+    def __init__(self, deadline: float):
+        self.expires = time.monotonic() + deadline
+        self.sockets = []
+        self.timer = threading.Timer(deadline, self.fire)
+        self.timer.daemon = True
+        self.fired = False
+
+    def fire(self):
+        self.fired = True
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handlers(self):
+        watchdog = self
+
+        def watched(base):
+            class Connection(base):
+                def connect(self):
+                    super().connect()
+                    watchdog.sockets.append(self.sock)
+                    if watchdog.fired:
+                        watchdog.fire()
+            return Connection
+
+        class HTTP(urllib.request.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(watched(http.client.HTTPConnection), req)
+
+        class HTTPS(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
+
+        return HTTP(), HTTPS()
+
+
 def _too_big(max_bytes: int):
     _fail(f"larger than the {max_bytes:,}-byte limit", "save only the interview's text, or raise max_bytes")
 
@@ -210,8 +255,11 @@ def fetch_url(source: str, *, timeout: float, deadline: float, max_bytes: int):
     """``(bytes, content type, charset, final URL)`` of an http(s) URL (bounds: module docstring)."""
     request = urllib.request.Request(source, headers={"User-Agent": "analysis-add/1 (research corpus)"})
     start = time.monotonic()
+    watchdog = _Watchdog(deadline)
+    watchdog.timer.start()
     try:
-        with urllib.request.build_opener(_RedirectPolicy).open(request, timeout=timeout) as response:
+        with urllib.request.build_opener(_RedirectPolicy, *watchdog.handlers()).open(request,
+                                                                                     timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared is not None:
                 if not declared.strip().isdigit():
@@ -231,6 +279,9 @@ def fetch_url(source: str, *, timeout: float, deadline: float, max_bytes: int):
                 size += len(chunk)
                 if size > max_bytes:
                     _too_big(max_bytes)
+            if watchdog.fired:  # the watchdog's shutdown looks like the end of the body: it is not
+                _fail(f"download not finished within {deadline:g} s ({size:,} bytes received)",
+                      "the server is too slow: save the page and give the file")
             if declared is not None and size != declared:
                 _fail(f"incomplete download: {size:,} of the {declared:,} bytes the server announced",
                       "the connection broke: try again, or save the page and give the file")
@@ -238,19 +289,29 @@ def fetch_url(source: str, *, timeout: float, deadline: float, max_bytes: int):
             return b"".join(chunks), ctype, response.headers.get_content_charset(), response.geturl()
     except InputError:
         raise
-    except urllib.error.HTTPError as error:
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        if watchdog.fired:
+            _fail(f"download not finished within {deadline:g} s (cut off while waiting for the server)",
+                  "the server is too slow: save the page and give the file")
+        _describe_url_error(error, timeout)
+    finally:
+        watchdog.timer.cancel()
+
+
+def _describe_url_error(error, timeout):
+    """Raise the :class:`InputError` saying what went wrong with a download."""
+    if isinstance(error, urllib.error.HTTPError):
         _fail(f"the server answered HTTP {error.code} {error.reason}",
               "check the URL in a browser; or save the page and give the file")
-    except http.client.HTTPException as error:  # BadStatusLine, RemoteDisconnected, IncompleteRead...
+    if isinstance(error, http.client.HTTPException):  # BadStatusLine, RemoteDisconnected, IncompleteRead...
         _fail(f"the server's answer is broken ({type(error).__name__}: {error})",
               "try again later, or save the page and give the file")
-    except OSError as error:  # URLError, timeouts, refused connections
+    if isinstance(error, OSError):  # URLError, timeouts, refused connections
         reason = getattr(error, "reason", error)
         timed_out = isinstance(reason, TimeoutError) or isinstance(error, TimeoutError)
-        what = f"no answer within {timeout:g} s" if timed_out else f"cannot be fetched: {reason}"
-        _fail(what, "check the URL and your connection, or save the page and give the file")
-    except ValueError as error:  # a malformed URL (bad port, bad IPv6 brackets, non-ASCII host)
-        _fail(f"not a valid URL: {error}")
+        _fail(f"no answer within {timeout:g} s" if timed_out else f"cannot be fetched: {reason}",
+              "check the URL and your connection, or save the page and give the file")
+    _fail(f"not a valid URL: {error}")  # ValueError: bad port, bad IPv6 brackets, non-ASCII host
 
 
 def fetch(source: str, *, timeout: float = 10, deadline: float = 60, max_bytes: int = 5_000_000):

@@ -192,6 +192,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"10\r\nInterviewer: Why\r\n400\r\nonly a little")
             self.close_connection = True
+        elif path == "/drip-headers":  # the status line, then one header byte every 0.1 s
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for byte in b"X-Padding: " + b"a" * 60 + b"\r\n":
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
         elif path == "/slow-headers":
             time.sleep(1.5)
             self._send(body)

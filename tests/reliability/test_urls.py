@@ -43,13 +43,14 @@ def test_five_redirects_are_followed(corpus, server):
     ("/loop", "HTTP 302"),
     ("/hop/6", "HTTP 302"),   # more than MAX_REDIRECTS hops
     ("/drip", "download not finished within 1 s"),
+    ("/drip-headers", "download not finished within 1 s"),
     ("/short", "incomplete download: 40 of the"),
     ("/bad-length", "invalid Content-Length 'lots'"),
     ("/declared-huge", "larger than the 5,000,000-byte limit"),
     ("/garbage", "the server's answer is broken (BadStatusLine"),
     ("/hang-up", "the server's answer is broken (RemoteDisconnected"),
     ("/chunked-cut", "the server's answer is broken (IncompleteRead"),
-    ("/slow-headers", "no answer within 1 s"),
+    ("/slow-headers", "no answer within 0.5 s"),
     ("/pdf", "content type application/pdf is not supported"),
     ("/error", "HTTP 500"),
     ("/missing", "HTTP 404"),
@@ -57,7 +58,7 @@ def test_five_redirects_are_followed(corpus, server):
 def test_misbehaving_servers_are_refused(corpus, server, path, fragment):
     before = snapshot(corpus)
     with pytest.raises(InputError) as error:
-        add_interview(f"{server}{path}", META, timeout=1, deadline=1)
+        add_interview(f"{server}{path}", META, timeout=0.5, deadline=1)
     message = str(error.value)
     assert message.startswith(f"{server}{path}: ") and fragment in message
     assert "<input>" not in message and message.count(f"{server}{path}") == 1
@@ -81,3 +82,9 @@ def test_hostile_html_page_over_http(corpus, server):
     out = add_interview(f"{server}/page.html", META)
     text = " ".join(t.text for t in read_fulltext(out)[1])
     assert "alert" not in text and "<" not in text and "We train large models" in text
+
+
+def test_deadline_also_bounds_a_silent_server(corpus, server):
+    """The per-read timeout is longer than the deadline: the deadline still cuts the wait."""
+    with pytest.raises(InputError, match=r"/slow-headers: download not finished within 1 s \(cut off while waiting"):
+        add_interview(f"{server}/slow-headers", META, timeout=5, deadline=1)
