@@ -78,9 +78,9 @@ def read_features(path) -> tuple[dict, list[dict]]:
         except json.JSONDecodeError as error:
             raise InputError(path, f"turn record is not JSON ({error.msg})", line=line_no) from None
         missing = [key for key in TURN_KEYS if key not in record] if isinstance(record, dict) else ["all"]
-        if missing or not isinstance(record["counts"], dict):
-            raise InputError(path, f"turn record lacks {', '.join(missing) or 'a counts object'}", line=line_no,
-                             hint="re-extract with `python -m analysis extract --raw DIR`")
+        if missing or not isinstance(record["counts"], dict) or not isinstance(record["n_tokens"], int):
+            raise InputError(path, f"turn record lacks {', '.join(missing) or 'a counts object or whole n_tokens'}",
+                             line=line_no, hint="re-extract with `python -m analysis extract --raw DIR`")
         record["counts"] = Counter(record["counts"])
         records.append(record)
     if not isinstance(header.get("metadata"), dict):

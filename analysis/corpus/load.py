@@ -103,11 +103,13 @@ def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFram
         Which segments to keep. The default keeps the interview proper and leaves out
         hosts' scripted intros, outros and sponsor reads; ``None`` keeps everything.
     docs : list of str, optional
-        Only these doc_ids.
+        Only these doc_ids (one id as a string is accepted); an unknown id is a
+        :class:`~analysis.core.textio.UsageError` listing the close matches.
     """
     root = Path(root or corpus_dir())
     catalog = load_catalog(root)
     if docs is not None:
+        docs = [docs] if isinstance(docs, str) else list(docs)
         unknown = set(docs) - set(catalog["doc_id"])
         if unknown:
             raise unknown_ids_error(unknown, catalog["doc_id"])

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import filelock
 
-from analysis.corpus.catalog import CATALOG_FILE, COLUMNS, format_catalog
+from analysis.corpus.catalog import CATALOG_FILE, COLUMNS, DOC_ID, TEXT_AVAILABILITY, format_catalog
 from analysis.core.textio import InputError, atomic_write_bytes, atomic_write_text
 
 LOCK_FILE = ".corpus.lock"
@@ -105,7 +105,7 @@ def read_catalog_rows(root) -> list[dict]:
     if not path.is_file():
         raise InputError(path, "no catalog", hint="run `make run` or `python -m analysis build` first")
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:  # a spreadsheet may add a BOM
             reader = csv.reader(handle)
             header = next(reader, None)
             if not header:
@@ -124,6 +124,12 @@ def read_catalog_rows(root) -> list[dict]:
                 for column in INTEGER_COLUMNS:
                     if not row[column].isascii() or not row[column].isdigit():
                         raise InputError(path, f"{column} {row[column]!r} is not a whole number", line=line)
+                if not DOC_ID.match(row["doc_id"]):
+                    raise InputError(path, f"doc_id {row['doc_id']!r} must be lower-case letters, digits, "
+                                           "'_', '-', '.'", line=line)
+                if row["text_availability"] not in TEXT_AVAILABILITY:
+                    raise InputError(path, f"text_availability {row['text_availability']!r} is not one of "
+                                           f"{', '.join(TEXT_AVAILABILITY)}", line=line)
                 if row["doc_id"] in seen:
                     raise InputError(path, f"doc_id {row['doc_id']!r} already on line {seen[row['doc_id']]}",
                                      line=line, hint="one row per document")

@@ -40,6 +40,8 @@ def drop_key(key, line_index=3):
     (drop_key("counts"), "features", "line 3: turn record lacks counts"),
     (drop_key("segment"), "features", "line 3: turn record lacks segment"),
     (drop_key("n_tokens", 5), "features", "line 5: turn record lacks n_tokens"),
+    (lambda lines: lines[:3] + [lines[3].replace('"n_tokens":', '"n_tokens":"many","x":')] + lines[4:], "features",
+     "line 4: turn record lacks a counts object or whole n_tokens"),
     (lambda lines: ["[1, 2]"] + lines[1:], "features", "line 1: header is not a JSON object"),
     (lambda lines: [json.dumps({**json.loads(lines[0]), "metadata": None})] + lines[1:], "features",
      "line 1: header lacks its metadata object"),
@@ -76,6 +78,10 @@ def header_change(old, new):
     (lambda lines: lines[:2] + [lines[1]] + lines[2:], "line 3: doc_id '2019-04_schmidt_lexfridman008' already on line 2"),
     (lambda lines: [lines[0], lines[1].replace(",5321,", ",lots,")] + lines[2:], "line 2: n_tokens 'lots' is not a whole"),
     (lambda lines: [""], "empty catalog (no header line)"),
+    (lambda lines: [lines[0], lines[1].replace("2019-04_schmidt_lexfridman008", "../../../etc/passwd", 1)] + lines[2:],
+     "line 2: doc_id '../../../etc/passwd' must be lower-case letters"),
+    (lambda lines: [lines[0], lines[1].replace(",features,", ",feature,")] + lines[2:],
+     "line 2: text_availability 'feature' is not one of full, features"),
 ])
 def test_damaged_catalog_is_an_error_naming_file_line_field(corpus, cli, tmp_path, damage, fragment):
     catalog = corpus / "catalog.csv"
@@ -89,6 +95,14 @@ def test_damaged_catalog_is_an_error_naming_file_line_field(corpus, cli, tmp_pat
     assert status == 1 and str(catalog) in err and fragment in err and err.count("\n") == 1
     assert snapshot(corpus) == before
     assert [f.kind for f in check_corpus()] == ["catalog"]
+
+
+def test_catalog_saved_with_a_bom_and_crlf_is_read(corpus, cli):
+    """A spreadsheet's UTF-8 byte-order mark and Windows line endings are not damage."""
+    catalog = corpus / "catalog.csv"
+    catalog.write_bytes(b"\xef\xbb\xbf" + catalog.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_catalog()["doc_id"].tolist() == [FEATURE, FEATURES[1], SEED]
+    assert check_corpus() == []
 
 
 def test_missing_catalog(corpus, cli):
