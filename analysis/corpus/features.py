@@ -17,11 +17,11 @@ same raw file gives the same bytes. See ``corpus/README.md`` for the full descri
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
 from analysis.text.tokenize import count_tokens
 from analysis.core.turns import Turn
+from analysis.core.frozen import FrozenCounter
 
 SCHEMA = "ai-discourse-features/1"
 #: Keys every turn record has (a file missing one is refused, naming the line).
@@ -81,7 +81,7 @@ def read_features(path) -> tuple[dict, list[dict]]:
         if missing or not isinstance(record["counts"], dict) or not isinstance(record["n_tokens"], int):
             raise InputError(path, f"turn record lacks {', '.join(missing) or 'a counts object or whole n_tokens'}",
                              line=line_no, hint="re-extract with `python -m analysis extract --raw DIR`")
-        record["counts"] = Counter(record["counts"])
+        record["counts"] = FrozenCounter(record["counts"])
         records.append(record)
     if not isinstance(header.get("metadata"), dict):
         raise InputError(path, "header lacks its metadata object", line=1,
