@@ -39,7 +39,7 @@ from pathlib import Path
 import filelock
 
 from analysis.corpus.catalog import CATALOG_FILE, COLUMNS, DOC_ID, TEXT_AVAILABILITY, format_catalog
-from analysis.core.textio import InputError, atomic_write_bytes, atomic_write_text
+from analysis.core.textio import InputError, atomic_write_text
 
 LOCK_FILE = ".corpus.lock"
 JOURNAL_DIR = ".journal"

@@ -2,7 +2,8 @@
 
 The user's text is theirs, so it is stored in full in the curated format
 (``corpus/interviews/<doc_id>.txt``, :mod:`analysis.corpus.fulltext`) and one catalog row
-is added (incrementally: no other document is reread or rewritten). The steps, in order:
+is added incrementally (no features document is read, no other document rewritten; only the
+duplicate check reads the other full-text documents' text). The steps, in order:
 
 1. **Metadata** (:class:`InterviewMetadata`), checked once, before anything is read:
    required fields, one-line values without control characters, the date's form against
@@ -11,14 +12,10 @@ is added (incrementally: no other document is reread or rewritten). The steps, i
    to today, language ``fr``/``en``, a format in :data:`FORMATS`, a doc_id of at most
    :data:`MAX_DOC_ID` characters not in use (``force`` replaces a full-text document,
    never a features document).
-2. **Source**: a regular file (a folder, named pipe or device is refused without
-   blocking), or an ``http``/``https`` URL (``urllib``). A URL is bounded three ways:
-   ``timeout`` seconds per read, ``deadline`` seconds for the whole download (a server
-   dripping bytes is cut off), and ``max_bytes`` (a larger ``Content-Length`` is refused
-   before reading; a body is read up to ``max_bytes + 1``). A body shorter than its
-   ``Content-Length`` is refused as incomplete. Redirects: up to :data:`MAX_REDIRECTS`,
-   to http or https only and never from https down to http; the final address is recorded
-   in the notes. ``source_sha256`` is the hash of the bytes read. Decoding:
+2. **Source**: a regular file or an http(s) URL, read within bounds
+   (:func:`analysis.ingest.fetch.fetch`: time per read, a deadline for the whole download,
+   a size cap, complete bodies only, deliberate redirects; the final address of a
+   redirect is recorded in the notes). ``source_sha256`` is the hash of the bytes read. Decoding:
    :func:`analysis.core.textio.decode_bytes` (BOMs for UTF-8/16/32, mixed UTF-8 and
    Windows-1252, binary refused saying what it looks like); ANSI escape sequences and
    control characters are then removed (:func:`analysis.core.textio.strip_control`) and
@@ -49,16 +46,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import http.client
 import inspect
 import re
-import socket
-import threading
-import time
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -69,8 +60,9 @@ from analysis.corpus.fulltext import format_fulltext, parse_fulltext, read_fullt
 from analysis.corpus.load import document_path
 from analysis.corpus.store import commit_document, journals, leftovers, locked, read_catalog_rows
 from analysis.core.paths import PROJECT_ROOT, corpus_dir
-from analysis.core.textio import InputError, UsageError, decode_bytes, read_regular_file, strip_control
+from analysis.core.textio import InputError, UsageError, decode_bytes, strip_control
 from analysis.ingest.build import COMPUTED
+from analysis.ingest.fetch import URL, fetch
 from analysis.ingest.importers import detect_shape, parse_transcript
 from analysis.ingest.print_interview import parse_print_interview
 from analysis.text.tokenize import count_tokens
@@ -80,8 +72,6 @@ SHAPES = ("auto", "print", "labelled", "lexfridman", "captions", "html")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 EARLIEST_YEAR = 1950
 MAX_DOC_ID = 120          # a file name is at most 255 bytes; ids stay well below
-MAX_REDIRECTS = 5
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 _METADATA_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -189,144 +179,6 @@ class InterviewMetadata:
 
 
 # --- source ---------------------------------------------------------------------------------
-
-class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
-    """Follow at most :data:`MAX_REDIRECTS` redirects, to http(s) only, never https -> http."""
-
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
-        if scheme not in ("http", "https"):
-            _fail(f"redirect to {newurl} refused (http and https only)")
-        if urllib.parse.urlsplit(req.full_url).scheme.lower() == "https" and scheme == "http":
-            _fail(f"redirect from https down to {newurl} refused", "give the http address yourself if you trust it")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _Watchdog:
-    """Shuts down every socket the download opens once the deadline has passed, so that a
-    server dripping its status line or headers cannot outlast it either (urllib's
-    ``timeout`` bounds each read, not the whole)."""
-
-    def __init__(self, deadline: float):
-        self.expires = time.monotonic() + deadline
-        self.sockets = []
-        self.timer = threading.Timer(deadline, self.fire)
-        self.timer.daemon = True
-        self.fired = False
-
-    def fire(self):
-        self.fired = True
-        for sock in self.sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handlers(self):
-        watchdog = self
-
-        def watched(base):
-            class Connection(base):
-                def connect(self):
-                    super().connect()
-                    watchdog.sockets.append(self.sock)
-                    if watchdog.fired:
-                        watchdog.fire()
-            return Connection
-
-        class HTTP(urllib.request.HTTPHandler):
-            def http_open(self, req):
-                return self.do_open(watched(http.client.HTTPConnection), req)
-
-        class HTTPS(urllib.request.HTTPSHandler):
-            def https_open(self, req):
-                return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
-
-        return HTTP(), HTTPS()
-
-
-def _too_big(max_bytes: int):
-    _fail(f"larger than the {max_bytes:,}-byte limit", "save only the interview's text, or raise max_bytes")
-
-
-def fetch_url(source: str, *, timeout: float, deadline: float, max_bytes: int):
-    """``(bytes, content type, charset, final URL)`` of an http(s) URL (bounds: module docstring)."""
-    request = urllib.request.Request(source, headers={"User-Agent": "analysis-add/1 (research corpus)"})
-    start = time.monotonic()
-    watchdog = _Watchdog(deadline)
-    watchdog.timer.start()
-    try:
-        with urllib.request.build_opener(_RedirectPolicy, *watchdog.handlers()).open(request,
-                                                                                     timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared is not None:
-                if not declared.strip().isdigit():
-                    _fail(f"the server sent an invalid Content-Length {declared!r}")
-                declared = int(declared)
-                if declared > max_bytes:
-                    _too_big(max_bytes)  # refused before reading
-            chunks, size = [], 0
-            while True:
-                if time.monotonic() - start > deadline:
-                    _fail(f"download not finished within {deadline:g} s ({size:,} bytes received)",
-                          "the server is too slow: save the page and give the file")
-                chunk = response.read1(64 * 1024)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_bytes:
-                    _too_big(max_bytes)
-            if watchdog.fired:  # the watchdog's shutdown looks like the end of the body: it is not
-                _fail(f"download not finished within {deadline:g} s ({size:,} bytes received)",
-                      "the server is too slow: save the page and give the file")
-            if declared is not None and size != declared:
-                _fail(f"incomplete download: {size:,} of the {declared:,} bytes the server announced",
-                      "the connection broke: try again, or save the page and give the file")
-            ctype = response.headers.get_content_type() if response.headers.get("Content-Type") else None
-            return b"".join(chunks), ctype, response.headers.get_content_charset(), response.geturl()
-    except InputError:
-        raise
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        if watchdog.fired:
-            _fail(f"download not finished within {deadline:g} s (cut off while waiting for the server)",
-                  "the server is too slow: save the page and give the file")
-        _describe_url_error(error, timeout)
-    finally:
-        watchdog.timer.cancel()
-
-
-def _describe_url_error(error, timeout):
-    """Raise the :class:`InputError` saying what went wrong with a download."""
-    if isinstance(error, urllib.error.HTTPError):
-        _fail(f"the server answered HTTP {error.code} {error.reason}",
-              "check the URL in a browser; or save the page and give the file")
-    if isinstance(error, http.client.HTTPException):  # BadStatusLine, RemoteDisconnected, IncompleteRead...
-        _fail(f"the server's answer is broken ({type(error).__name__}: {error})",
-              "try again later, or save the page and give the file")
-    if isinstance(error, OSError):  # URLError, timeouts, refused connections
-        reason = getattr(error, "reason", error)
-        timed_out = isinstance(reason, TimeoutError) or isinstance(error, TimeoutError)
-        _fail(f"no answer within {timeout:g} s" if timed_out else f"cannot be fetched: {reason}",
-              "check the URL and your connection, or save the page and give the file")
-    _fail(f"not a valid URL: {error}")  # ValueError: bad port, bad IPv6 brackets, non-ASCII host
-
-
-def fetch(source: str, *, timeout: float = 10, deadline: float = 60, max_bytes: int = 5_000_000):
-    """``(bytes, content type or None, charset or None, final URL or None)`` of a file or an http(s) URL."""
-    if not _URL.match(source):
-        data = read_regular_file(source, max_bytes)
-        if len(data) > max_bytes:
-            _too_big(max_bytes)
-        return data, None, None, None
-    scheme = urllib.parse.urlsplit(source).scheme.lower()
-    if scheme not in ("http", "https"):
-        _fail(f"URL scheme {scheme!r} refused: only http and https are fetched",
-              "for a local file give its path, not a file:// URL")
-    return fetch_url(source, timeout=timeout, deadline=deadline, max_bytes=max_bytes)
-
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Main text of a page (one paragraph per line) and its title (options: module docstring)."""
@@ -511,7 +363,7 @@ def prepare_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=
     turns, used, facts = parse_source(text, "auto" if shape in (None, "html") else shape, lang=metadata.language,
                                       interviewee=metadata.interviewee, hosts=hosts, interviewer=interviewer,
                                       guests=guests)
-    is_url, local = bool(_URL.match(source)), Path(source).resolve()
+    is_url, local = bool(URL.match(source)), Path(source).resolve()
     given = metadata.catalog_fields()
     meta = {**facts, **given, "title": metadata.title or page_title or facts.get("title"),
             "date_evidence": "as given to `python -m analysis add`", "text_availability": "full",
