@@ -37,7 +37,14 @@ class InputError(ValueError):
 
 
 class UsageError(InputError):
-    """A command-line argument that cannot be right (an unknown id, an impossible value): exit status 2."""
+    """A command-line argument that cannot be right (an unknown id, an impossible value): exit status 2.
+
+    ``what`` names the argument (``--date``) or is ``None`` when the message says it all."""
+
+    def __init__(self, what, message: str, *, hint: str | None = None):
+        super().__init__(what, message, hint=hint)
+        if what is None:
+            self.args = (message + (f" ({hint})" if hint else ""),)
 
 
 def sha256_file(path) -> str:
