@@ -88,6 +88,12 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_speakers(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.ingest.speakers.cli import run_speakers
+    return run_speakers(args, _write_table)
+
+
 def cmd_notebooks(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.tutorial.notebooks import run_all
@@ -163,6 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
                          default="auto", help="how the text is laid out (default: detected)")
     add_cmd.add_argument("--host", action="append", help="an interviewer's speaker label (repeatable)")
     add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
+    speakers = with_format(add("speakers", cmd_speakers, "who speaks in captions: evaluate the shipped speaker model on "
+                                                          "held-out labelled episodes, or train it (maintainers)"))
+    speakers.add_argument("--evaluate", action="store_true",
+                          help="scores on held-out episodes beside baselines (needs ../shared/lex-archive)")
+    speakers.add_argument("--per-episode", action="store_true", help="with --evaluate: one row per episode")
+    speakers.add_argument("--train", action="store_true",
+                          help="maintainers: retrain and rewrite the shipped model (needs ../shared/lex-archive)")
+    speakers.add_argument("--caption-style", action="store_true",
+                          help="fillers and repeats per 1,000 words in caption vs labelled files (the conversion's rates)")
+    speakers.add_argument("--marker-check", nargs="+", metavar="FILE",
+                          help="compare the model with the dash and [Lex] speaker marks of real caption files")
+    speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "

@@ -16,6 +16,7 @@ from pathlib import Path
 from analysis.corpus.catalog import check_metadata
 from analysis.corpus.features import format_features, turn_features
 from analysis.ingest.importers import detect_shape, parse_transcript
+from analysis.ingest.speakers.attribute import CAPTION_METADATA, attribute_captions, with_role_source
 from analysis.core.paths import corpus_dir
 from analysis.text.phrases import phrase_file
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
@@ -69,9 +70,15 @@ def extract_one(row: dict, raw_dir: Path, out_dir: Path) -> tuple[Path, list[dic
     raw_path = raw_dir / row["file"]
     text = read_text(raw_path)
     shape = detect_shape(text)
-    turns = parse_transcript(text, hosts=hosts_for(row["outlet_or_venue"]), shape=shape, path=raw_path)
     meta = check_metadata(manifest_metadata(row, raw_path, shape), raw_path)
-    records = turn_features(turns, meta["language"])
+    if shape == "captions":  # no speaker names: roles from the speaker model (issue 13)
+        turns, confidences = attribute_captions(text, host=(hosts_for(row["outlet_or_venue"]) or ("host",))[0],
+                                                guest=row["speaker"], path=raw_path)
+        meta.update(CAPTION_METADATA)
+    else:
+        turns = parse_transcript(text, hosts=hosts_for(row["outlet_or_venue"]), shape=shape, path=raw_path)
+        confidences = [None] * len(turns)
+    records = with_role_source(turn_features(turns, meta["language"]), confidences)
     out = out_dir / f"{meta['doc_id']}.jsonl"
     atomic_write_text(out, format_features(meta, records, phrase_file()))
     return out, records
