@@ -68,7 +68,7 @@ def cmd_extract(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import rebuild_catalog
     from analysis.ingest.extract import extract
-    for path in extract(args.raw):
+    for path in extract(args.raw, speaker_roles=args.speaker_roles):
         print(f"wrote {path}")
     print(f"wrote {rebuild_catalog()}")
     return 0
@@ -154,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--boot-seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
+    extract.add_argument("--speaker-roles", action="store_true",
+                         help="caption transcripts get host/guest turns from the speaker model (issue 13)")
     add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")
     add_cmd.add_argument("source", metavar="SOURCE", help="path or http(s) URL of the interview")
     add_cmd.add_argument("--doc-id", help="new id: lower-case letters, digits, _ - . (e.g. 2024-04_pineau_latribune)")

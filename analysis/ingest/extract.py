@@ -65,13 +65,18 @@ def manifest_metadata(row: dict, raw_path: Path, shape: str) -> dict:
     }
 
 
-def extract_one(row: dict, raw_dir: Path, out_dir: Path) -> tuple[Path, list[dict]]:
-    """Parse one raw transcript and write its features file."""
+def extract_one(row: dict, raw_dir: Path, out_dir: Path, speaker_roles: bool = False) -> tuple[Path, list[dict]]:
+    """Parse one raw transcript and write its features file.
+
+    ``speaker_roles``: give caption transcripts host/guest turns from the speaker model
+    (:mod:`analysis.ingest.speakers`) instead of unattributed chunks. Off by default until
+    the theme coding keyed on the caption chunks is redone (re-segmenting changes turn ids).
+    """
     raw_path = raw_dir / row["file"]
     text = read_text(raw_path)
     shape = detect_shape(text)
     meta = check_metadata(manifest_metadata(row, raw_path, shape), raw_path)
-    if shape == "captions":  # no speaker names: roles from the speaker model (issue 13)
+    if shape == "captions" and speaker_roles:  # no speaker names: roles from the speaker model (issue 13)
         turns, confidences = attribute_captions(text, host=(hosts_for(row["outlet_or_venue"]) or ("host",))[0],
                                                 guest=row["speaker"], path=raw_path)
         meta.update(CAPTION_METADATA)
@@ -84,8 +89,8 @@ def extract_one(row: dict, raw_dir: Path, out_dir: Path) -> tuple[Path, list[dic
     return out, records
 
 
-def extract(raw_dir, out_dir=None) -> list[Path]:
+def extract(raw_dir, out_dir=None, *, speaker_roles: bool = False) -> list[Path]:
     """Extract features for every transcript in the manifest; return the written paths."""
     raw_dir = Path(raw_dir)
     out_dir = Path(out_dir or corpus_dir() / "features")
-    return [extract_one(row, raw_dir, out_dir)[0] for row in read_manifest(raw_dir)]
+    return [extract_one(row, raw_dir, out_dir, speaker_roles)[0] for row in read_manifest(raw_dir)]

@@ -1,7 +1,8 @@
 """Applying the speaker model to a caption transcript: turns with roles and confidences.
 
-:func:`attribute_captions` is what extraction calls for a caption document (the one hook,
-in :func:`analysis.ingest.extract.extract_one`):
+:func:`attribute_captions` is what extraction calls for a caption document when asked for
+speaker roles (the one hook, in :func:`analysis.ingest.extract.extract_one`;
+``python -m analysis extract --raw DIR --speaker-roles``):
 
 1. The stream is cleaned and cut into segments exactly as the caption importer does
    (:func:`analysis.ingest.importers.captions.clean_captions`,

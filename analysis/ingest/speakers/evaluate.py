@@ -13,6 +13,12 @@ Definitions (all on held-out episodes, words of the interview proper):
   (the onset-detection convention of mir_eval, Raffel et al. 2014). Precision = hits /
   predicted, recall = hits / true, F1 their harmonic mean.
 
+The **long-turn** boundary scores ask the same of turns of at least ``MIN_TURN`` (10) words:
+shorter runs (a "yeah" or "right" inside the other speaker's turn) are first given to
+the turn around them, in the truth and in the prediction alike (:func:`merge_short_runs`).
+They say whether the model finds the substantive exchanges; the plain scores stay the
+primary ones.
+
 Pooled scores sum the counts over episodes (micro); the interval of each pooled score is
 the 2.5-97.5 percentile range over ``n_boot`` bootstrap resamples *of episodes* (Efron
 and Tibshirani 1993, ch. 13; episodes, not words, are the independent units).
@@ -31,7 +37,11 @@ from analysis.ingest.speakers.dataset import load_episodes
 from analysis.ingest.speakers.features import AUXILIARIES, BLOCK, QUESTION_WORDS, block_texts
 
 TOLERANCE = 10
-METRICS = ("accuracy", "macro_f1", "boundary_precision", "boundary_recall", "boundary_f1")
+MIN_TURN = 10
+METRICS = ("accuracy", "macro_f1", "boundary_precision", "boundary_recall", "boundary_f1",
+           "long_turn_boundary_precision", "long_turn_boundary_recall", "long_turn_boundary_f1")
+COUNT_COLUMNS = ("words", "tp_guest", "tp_host", "fp_guest", "fp_host", "true_boundaries", "predicted_boundaries",
+                 "boundary_hits", "long_true_boundaries", "long_predicted_boundaries", "long_boundary_hits")
 
 
 def boundaries(roles) -> np.ndarray:
@@ -53,13 +63,25 @@ def match_boundaries(true, predicted, tolerance: int = TOLERANCE) -> int:
     return hits
 
 
+def merge_short_runs(roles, min_words: int = MIN_TURN) -> np.ndarray:
+    """Roles with every inner run shorter than ``min_words`` given to the run before it."""
+    roles = np.array(roles, dtype=int)
+    cuts = np.r_[0, boundaries(roles), len(roles)]
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        if a > 0 and b < len(roles) and b - a < min_words:
+            roles[a:b] = roles[a - 1]
+    return roles
+
+
 def episode_counts(true_roles, predicted_roles, tolerance: int = TOLERANCE) -> dict:
     """Sufficient counts of one episode: confusion cells and boundary counts."""
     t, p = np.asarray(true_roles, dtype=int), np.asarray(predicted_roles, dtype=int)
     if t.shape != p.shape:
         raise ValueError(f"{len(t)} true roles but {len(p)} predicted")
     tb, pb = boundaries(t), boundaries(p)
-    return {"words": len(t), "tp_guest": int(((t == 1) & (p == 1)).sum()), "tp_host": int(((t == 0) & (p == 0)).sum()),
+    lt, lp = boundaries(merge_short_runs(t)), boundaries(merge_short_runs(p))
+    return {"long_true_boundaries": len(lt), "long_predicted_boundaries": len(lp),
+            "long_boundary_hits": match_boundaries(lt, lp, tolerance),"words": len(t), "tp_guest": int(((t == 1) & (p == 1)).sum()), "tp_host": int(((t == 0) & (p == 0)).sum()),
             "fp_guest": int(((t == 0) & (p == 1)).sum()), "fp_host": int(((t == 1) & (p == 0)).sum()),
             "true_boundaries": len(tb), "predicted_boundaries": len(pb),
             "boundary_hits": match_boundaries(tb, pb, tolerance)}
@@ -75,23 +97,27 @@ def scores(counts: dict) -> dict:
     for role, other in (("guest", "host"), ("host", "guest")):
         tp, fp, fn = counts[f"tp_{role}"], counts[f"fp_{role}"], counts[f"fp_{other}"]
         f1.append(_ratio(2 * tp, 2 * tp + fp + fn) if tp + fp + fn else 1.0)
-    hits, n_true, n_pred = counts["boundary_hits"], counts["true_boundaries"], counts["predicted_boundaries"]
-    return {"accuracy": _ratio(counts["tp_guest"] + counts["tp_host"], counts["words"]),
-            "macro_f1": float(np.mean(f1)), "boundary_precision": _ratio(hits, n_pred),
-            "boundary_recall": _ratio(hits, n_true), "boundary_f1": _ratio(2 * hits, n_true + n_pred)}
+    out = {"accuracy": _ratio(counts["tp_guest"] + counts["tp_host"], counts["words"]), "macro_f1": float(np.mean(f1))}
+    for prefix, key in (("", ""), ("long_turn_", "long_")):
+        hits, n_true = counts[f"{key}boundary_hits"], counts[f"{key}true_boundaries"]
+        n_pred = counts[f"{key}predicted_boundaries"]
+        out.update({f"{prefix}boundary_precision": _ratio(hits, n_pred), f"{prefix}boundary_recall": _ratio(hits, n_true),
+                    f"{prefix}boundary_f1": _ratio(2 * hits, n_true + n_pred)})
+    return out
 
 
 def pooled_with_intervals(per_episode: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0,
                           level: float = 0.95) -> dict:
     """``{metric: (estimate, low, high)}``: pooled scores and episode-bootstrap percentile intervals."""
-    keys = [c for c in per_episode.columns if c in ("words", "tp_guest", "tp_host", "fp_guest", "fp_host",
-                                                    "true_boundaries", "predicted_boundaries", "boundary_hits")]
+    keys = list(COUNT_COLUMNS)
     table = per_episode[keys].to_numpy(dtype=float)
     point = scores(dict(zip(keys, table.sum(axis=0))))
     rng = np.random.default_rng(seed)
     draws = np.array([[scores(dict(zip(keys, table[idx].sum(axis=0))))[m] for m in METRICS]
                       for idx in rng.integers(0, len(table), (n_boot, len(table)))])
-    lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
+    defined = ~np.isnan(draws).all(axis=0)           # precision of "all guest": no boundary, 0/0
+    lo, hi = np.full(len(METRICS), np.nan), np.full(len(METRICS), np.nan)
+    lo[defined], hi[defined] = np.nanpercentile(draws[:, defined], [50 * (1 - level), 50 * (1 + level)], axis=0)
     return {m: (point[m], float(lo[i]), float(hi[i])) for i, m in enumerate(METRICS)}
 
 
