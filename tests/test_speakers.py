@@ -159,6 +159,11 @@ def test_a_small_model_recovers_the_turn_boundaries(small_model):
     assert ((confidence >= 0.5) & (confidence <= 1)).all()
 
 
+def test_training_is_seeded_same_data_same_model_file(small_model):
+    again = train.fit_on([synthetic_episode(s) for s in range(6)], half=4, log=lambda *_: None)
+    assert again.to_json() == small_model.to_json()
+
+
 def test_model_file_round_trip_and_tamper_check(small_model, tmp_path):
     path = small_model.save(tmp_path / "m.json")
     loaded = M.load_model(path)
