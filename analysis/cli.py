@@ -118,7 +118,7 @@ def cmd_extract(args) -> int:
     from analysis.ingest.extract import extract
     from analysis.corpus.store import locked
     with locked(corpus_dir()):
-        for path in extract(args.raw):
+        for path in extract(args.raw, speaker_roles=args.speaker_roles):
             print(f"wrote {path}")
         print(f"wrote {rebuild_catalog()}")
     return 0
@@ -153,6 +153,12 @@ def cmd_check(args) -> int:
         print(escape_control(str(finding)), file=sys.stderr)
     print(f"{len(findings)} problem(s) in {corpus_dir()}" if findings else f"corpus consistent: {corpus_dir()}")
     return 1 if findings else 0
+
+
+def cmd_speakers(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.ingest.speakers.cli import run_speakers
+    return run_speakers(args, _write_table)
 
 
 def cmd_notebooks(args) -> int:
@@ -224,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="random seed of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
+    extract.add_argument("--speaker-roles", action="store_true",
+                         help="caption transcripts get host/guest turns from the speaker model (issue 13)")
     add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")
     add_cmd.add_argument("source", metavar="SOURCE", help="path or http(s) URL of the interview")
     add_cmd.add_argument("--doc-id", help="new id: lower-case letters, digits, _ - . (e.g. 2024-04_pineau_latribune)")
@@ -248,6 +256,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("--max-bytes", type=int_in(1, 100_000_000, "--max-bytes"), default=5_000_000,
                          help="largest source accepted (default 5000000)")
     add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
+    speakers = with_format(add("speakers", cmd_speakers, "who speaks in captions: evaluate the shipped speaker model on "
+                                                          "held-out labelled episodes, or train it (maintainers)"))
+    speakers.add_argument("--evaluate", action="store_true",
+                          help="scores on held-out episodes beside baselines (needs ../shared/lex-archive)")
+    speakers.add_argument("--per-episode", action="store_true", help="with --evaluate: one row per episode")
+    speakers.add_argument("--train", action="store_true",
+                          help="maintainers: retrain and rewrite the shipped model (needs ../shared/lex-archive)")
+    speakers.add_argument("--caption-style", action="store_true",
+                          help="fillers and repeats per 1,000 words in caption vs labelled files (the conversion's rates)")
+    speakers.add_argument("--marker-check", nargs="+", metavar="FILE",
+                          help="compare the model with the dash and [Lex] speaker marks of real caption files")
+    speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "

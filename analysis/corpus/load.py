@@ -23,7 +23,11 @@ from analysis.corpus.store import read_catalog_rows
 from analysis.core.textio import InputError, UsageError
 from analysis.text.tokenize import count_tokens
 
-TURN_COLUMNS = ["doc_id", "turn_id", "speaker", "role", "segment", "timestamp", "lang", "text", "n_tokens"]
+TURN_COLUMNS = ["doc_id", "turn_id", "speaker", "role", "segment", "timestamp", "lang", "text", "n_tokens",
+                "role_source", "role_confidence"]
+#: Where a turn's role came from, by the catalog's ``speaker_labels`` (a turn record's own
+#: ``role_source``, written for model-attributed turns, takes precedence).
+ROLE_SOURCES = {"yes": "labels", "inferred": "cues", "model": "model", "none": "none"}
 _DOCUMENT_CACHE: dict[tuple, tuple[dict, list[dict]]] = {}
 
 
@@ -99,6 +103,12 @@ def verify_sizes(path, entry, records: list[dict]) -> None:
 def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFrame:
     """One row per turn, catalog metadata joined on.
 
+    ``role_source`` says where each turn's role came from: ``labels`` (speaker names in the
+    source), ``cues`` (inferred by the print-interview rules), ``model`` (the caption
+    speaker model of :mod:`analysis.ingest.speakers`, with its ``role_confidence``) or
+    ``none`` (role ``other``). Analyses by role take ``model_roles=False`` to leave the
+    model-attributed documents out.
+
     Parameters
     ----------
     segments : tuple of str or None
@@ -123,8 +133,11 @@ def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFram
         verify_sizes(path, entry, records)
         for record in records:
             if segments is None or record["segment"] in segments:
+                source = record.get("role_source") or ROLE_SOURCES.get(entry.speaker_labels, "none")
                 rows.append({"doc_id": entry.doc_id, "turn_id": record["turn_id"], "speaker": record["speaker"],
-                             "role": record["role"], "segment": record["segment"],
+                             "role": record["role"], "role_source": "none" if record["role"] == "other" else source,
+                             "role_confidence": record.get("role_confidence", float("nan")),
+                             "segment": record["segment"],
                              "timestamp": record["timestamp"], "lang": entry.language, "text": record["text"],
                              "n_tokens": record["n_tokens"]})
     turns = pd.DataFrame(rows, columns=TURN_COLUMNS)
