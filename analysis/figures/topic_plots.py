@@ -125,13 +125,13 @@ def prevalence_over_time(prevalence: pd.DataFrame, documents: pd.DataFrame, labe
                                sharex=True, sharey=True)
         for ax in axes.flat[len(topics):]:
             ax.set_visible(False)
-        top = float(data["high"].max()) * 1.05
+        top = float(data["hi"].max()) * 1.05
         for ax, topic, label in zip(axes.flat, topics, labels):
             part = data[data["topic"] == topic]
             for org, rows in part.groupby("organization", sort=True):
                 style = theme_style(org)
-                ax.vlines(rows["when"], rows["low"], rows["high"], color=style["color"], linewidth=0.7)
-                ax.plot(rows["when"], rows["estimate"], linestyle="none", marker=style["marker"],
+                ax.vlines(rows["when"], rows["lo"], rows["hi"], color=style["color"], linewidth=0.7)
+                ax.plot(rows["when"], rows["share"], linestyle="none", marker=style["marker"],
                         color=style["color"], markersize=2.6, label=org)
             ax.set_title(label, fontsize=5)
             ax.set_ylim(0, top)
@@ -161,13 +161,13 @@ def seed_in_space(english: pd.DataFrame, seed: pd.DataFrame, per_turn: pd.DataFr
         fig, (left, right) = new_figure("two", aspect=0.42, ncols=2, gridspec_kw={"width_ratios": [1.1, 1]})
         rng = np.random.default_rng(0)
         for yi, topic in zip(y, topics):
-            values = english.loc[english["topic"] == topic, "estimate"].to_numpy()
+            values = english.loc[english["topic"] == topic, "share"].to_numpy()
             left.plot(values, yi + rng.uniform(-0.18, 0.18, len(values)), linestyle="none", marker="o",
                       markersize=2.2, color=NEUTRAL_COLOUR, label="English interview" if yi == y[0] else None)
             row = seed[seed["topic"] == topic].iloc[0]
             hs = highlight_style()
-            left.plot([row["low"], row["high"]], [yi, yi], color=hs["color"], linewidth=1.2)
-            left.plot(row["estimate"], yi, marker="*", color=hs["color"], markersize=6, linestyle="none",
+            left.plot([row["lo"], row["hi"]], [yi, yi], color=hs["color"], linewidth=1.2)
+            left.plot(row["share"], yi, marker="*", color=hs["color"], markersize=6, linestyle="none",
                       label=seed_name if yi == y[0] else None, zorder=3)
         left.set_yticks(y, labels)
         left.tick_params(axis="y", length=0)

@@ -63,7 +63,7 @@ from sklearn.pipeline import Pipeline
 
 from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
 from analysis.core.paths import cache_dir
-from analysis.models.stability import stability
+from analysis.models.stability import chance_similarities, stability
 from analysis.core.textio import atomic_write_bytes
 from joblib import Parallel, delayed
 
@@ -248,7 +248,10 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
     Columns: ``kind, k, n_seeds``; ``npmi_mean`` and ``npmi_sd``, the mean and standard
     deviation over seeds of a run's mean NPMI of its topics' ``top_n`` terms;
     ``umass_mean``, the same mean for UMass; ``stability``, the mean matched cosine
-    over all pairs of seeds. Coherence is computed on ``doc_term`` itself.
+    over all pairs of seeds; ``chance_95``, the 95th percentile of the cosines of
+    unmatched topic pairs (:func:`analysis.models.stability.chance_similarities`), the
+    level a matched pair must beat to mean anything. Coherence is computed on
+    ``doc_term`` itself (the fitting chunks: held-out NPMI is not done yet).
 
     ``params`` maps a kind to extra estimator parameters, e.g. ``{"lda": {"max_iter": 20}}``.
     ``n_jobs`` fits in parallel processes (joblib); results do not depend on it.
@@ -285,7 +288,8 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
         umass = [umass_coherence(_top_indices(run, top_n), matrix).mean for run in runs]
         rows.append({"kind": kind, "k": k, "n_seeds": len(seeds), "npmi_mean": float(np.mean(npmi)),
                      "npmi_sd": float(np.std(npmi, ddof=1)), "umass_mean": float(np.mean(umass)),
-                     "stability": stability(runs).mean})
+                     "stability": stability(runs).mean,
+                     "chance_95": float(np.quantile(chance_similarities(runs), 0.95)) if k > 1 else np.nan})
     return pd.DataFrame(rows)
 
 
