@@ -145,10 +145,12 @@ def test_cache_key_follows_the_inputs():
 
 def test_select_k_table_and_choice():
     table = select_k(X, VOCAB, [3, 2], seeds=(0, 1, 2), top_n=5)
-    assert list(table.columns) == ["kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "umass_mean", "stability"]
+    assert list(table.columns) == ["kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "umass_mean", "stability",
+                                   "chance_95"]
     assert table[["kind", "k"]].values.tolist() == [["nmf", 2], ["nmf", 3], ["lda", 2], ["lda", 3]]
     two = table[table["k"] == 2]
     assert (two["stability"] > 0.95).all()  # the planted split is found by every seed
+    assert (two["chance_95"] < two["stability"]).all()  # ... far above unmatched topic pairs
     assert (two["npmi_mean"] > 0).all()
     for kind in ("nmf", "lda"):
         k, reason = choose_k(table, kind=kind)
