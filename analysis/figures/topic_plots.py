@@ -25,7 +25,9 @@ def _grid(n: int, ncols: int = 5) -> tuple[int, int]:
 def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
     """NPMI (mean +- sd over seeds), UMass and stability against k, one line per model kind.
 
-    ``chosen``: ``{kind: k}``, drawn as an open ring around the chosen point.
+    ``chosen``: ``{kind: k}``, drawn as an open ring around the chosen point. With a
+    ``chance_95`` column, the stability panel also draws each kind's chance baseline
+    (dotted, crosses): the 95th percentile of unmatched topic pairs' cosines.
     """
     panels = [("npmi_mean", "NPMI coherence (higher is better)"), ("umass_mean", "UMass coherence (closer to 0 is better)"),
               ("stability", "stability across seeds (matched cosine)")]
@@ -41,6 +43,9 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
                                 markersize=3, **kw)
                 else:
                     ax.plot(part["k"], part[column], markersize=3, **kw)
+                if column == "stability" and "chance_95" in part.columns:
+                    ax.plot(part["k"], part["chance_95"], color=kw["color"], linestyle=":", linewidth=0.7,
+                            marker="x", markersize=2.5)
                 if kind in chosen:
                     row = part[part["k"] == chosen[kind]]
                     ax.plot(row["k"], row[column], marker="o", markersize=8, markerfacecolor="none",

@@ -52,10 +52,31 @@ def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAU
     return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
 
 
+#: One chunk in this many, within each interview, is held out of the selection fits to score NPMI.
+HOLDOUT_EVERY = 5
+
+
+def split_chunks(corpus: TopicCorpus, every: int = HOLDOUT_EVERY) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """(fitting rows, held-out rows) of the corpus matrix: every ``every``-th chunk of each interview held out.
+
+    Deterministic and spread over every interview and over each interview's length, so
+    the held-out chunks speak of the same subjects as the fitting ones without being them.
+    """
+    position = corpus.chunks.groupby("doc_id", sort=False).cumcount().to_numpy()
+    held = position % every == every - 1
+    return corpus.matrix[~held], corpus.matrix[held]
+
+
 def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DEFAULT_SEEDS,
                     n_jobs: int = 2) -> pd.DataFrame:
-    """:func:`analysis.models.topics.select_k` on the corpus's chunks (fits cached on disk)."""
-    return select_k(corpus.matrix, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs)
+    """:func:`analysis.models.topics.select_k` on the corpus's chunks, NPMI on held-out chunks.
+
+    Models are fitted on four chunks in five (:func:`split_chunks`) and their NPMI is
+    computed on the fifth; stability and the chance baseline come from the fitting runs.
+    The model read afterwards (:func:`choose_model`) is fitted on all chunks at the chosen k.
+    """
+    fitting, heldout = split_chunks(corpus)
+    return select_k(fitting, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs, heldout=heldout)
 
 
 def representative_run(runs) -> tuple[int, np.ndarray]:
