@@ -29,8 +29,9 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
     ``chance_95`` column, the stability panel also draws each kind's chance baseline
     (dotted, crosses): the 95th percentile of unmatched topic pairs' cosines.
     """
-    panels = [("npmi_mean", "NPMI coherence (higher is better)"), ("umass_mean", "UMass coherence (closer to 0 is better)"),
-              ("stability", "stability across seeds (matched cosine)")]
+    held = "held-out " if table.attrs.get("heldout") else ""
+    panels = [("npmi_mean", f"{held}NPMI coherence (higher is better)"), ("umass_mean", "UMass coherence (closer to 0 is better)"),
+              ("stability", "stability across runs (matched cosine)")]
     with figure_style():
         fig, axes = new_figure("two", aspect=0.3, ncols=3)
         for ax, (column, title) in zip(axes, panels):
@@ -60,8 +61,11 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
         n_seeds = int(table["n_seeds"].iloc[0])
         axes[0].plot([], [], marker="o", markersize=8, markerfacecolor="none", markeredgecolor="black",
                      linestyle="none", label="chosen k")
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3,
-                   title=f"{n_seeds} seeds per k; error bars: sd of NPMI over seeds")
+        if "chance_95" in table.columns:
+            axes[0].plot([], [], color="black", linestyle=":", marker="x", markersize=2.5, linewidth=0.7,
+                         label="chance (stability panel)")
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4,
+                   title=f"{n_seeds} random states per k; error bars: sd of NPMI over runs")
     return fig, axes
 
 

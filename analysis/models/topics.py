@@ -297,7 +297,9 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
                      "npmi_sd": float(np.std(npmi, ddof=1)), "umass_mean": float(np.mean(umass)),
                      "stability": stability(runs).mean,
                      "chance_95": float(np.quantile(chance_similarities(runs), 0.95)) if k > 1 else np.nan})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["heldout"] = heldout is not None
+    return table
 
 
 def choose_k(table: pd.DataFrame, *, kind: str | None = None,
