@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from analysis.stats.bootstrap import (Interval, _two_stage, bootstrap_table, rate_ci, share_ci,
+from analysis.stats.bootstrap import (Interval, two_stage_replicates, bootstrap_table, rate_ci, share_ci,
                                       two_stage_difference, two_stage_table)
 from analysis.stats.coverage import few_turns_coverage, two_stage_coverage
 from analysis.stats.intervals import cluster_t, few_turns_rate_interval, poisson_exact, wilson
@@ -80,7 +80,7 @@ def test_two_stage_by_hand_with_one_turn_per_interview():
     # one turn per interview: stage 2 is trivial, so a replicate is the rate of the drawn interviews
     values, tokens = np.array([[1.0], [3.0]]), np.array([10.0, 10.0])
     docs, clusters = np.array([0, 1]), np.array([0, 1])
-    est, reps = _two_stage(values, tokens, docs, clusters, per=1, n_boot=400, rng=np.random.default_rng(0),
+    est, reps = two_stage_replicates(values, tokens, docs, clusters, per=1, n_boot=400, rng=np.random.default_rng(0),
                            statistic="mean")
     assert est[0] == pytest.approx(0.2)
     assert set(np.round(reps[:, 0], 6)) == {0.1, 0.2, 0.3}           # (a,a), (a,b) or (b,a), (b,b)
@@ -94,7 +94,7 @@ def test_two_stage_clusters_draw_a_persons_interviews_together():
     values = np.array([[1.0], [1.0], [5.0]])
     tokens = np.ones(3)
     # interviews 0 and 1 belong to person 0; interview 2 to person 1
-    _, reps = _two_stage(values, tokens, np.array([0, 1, 2]), np.array([0, 0, 1]), per=1, n_boot=300,
+    _, reps = two_stage_replicates(values, tokens, np.array([0, 1, 2]), np.array([0, 0, 1]), per=1, n_boot=300,
                          rng=np.random.default_rng(1), statistic="mean")
     assert set(np.round(reps[:, 0], 6)) <= {1.0, 5.0, round(7 / 3, 6)}
 

@@ -217,8 +217,8 @@ def _codes(series: pd.Series) -> np.ndarray:
     return pd.Categorical(series.astype(str), categories=sorted(set(series.astype(str)))).codes.astype(int)
 
 
-def _two_stage(values: np.ndarray, tokens: np.ndarray, docs: np.ndarray, clusters: np.ndarray, *, per, n_boot,
-               rng, statistic: str, within: str = "blocks") -> tuple[np.ndarray, np.ndarray]:
+def two_stage_replicates(values: np.ndarray, tokens: np.ndarray, docs: np.ndarray, clusters: np.ndarray, *,
+                         per, n_boot, rng, statistic: str, within: str = "blocks") -> tuple[np.ndarray, np.ndarray]:
     """Estimate (k) and replicates (n_boot x k) of a pooled rate or a mean of interview rates.
 
     ``docs``: interview code per turn; ``clusters``: cluster code per interview (index =
@@ -281,7 +281,7 @@ def two_stage_table(df: pd.DataFrame, *, group, value_cols, token_col: str, doc:
     for key, part in parts:
         key = key if isinstance(key, tuple) else (key,)
         hits, tokens, docs, clusters, n_docs, n_clusters = _prepare_two_stage(part, values, token_col, doc, cluster)
-        estimate, reps = _two_stage(hits, tokens, docs, clusters, per=per, n_boot=n_boot,
+        estimate, reps = two_stage_replicates(hits, tokens, docs, clusters, per=per, n_boot=n_boot,
                                     rng=stream(random_state, ("two-stage", *key)), statistic=statistic, within=within)
         lo, hi = percentile(reps, level)
         for j, feature in enumerate(values):
@@ -316,7 +316,7 @@ def two_stage_difference(df: pd.DataFrame, *, group: str, a, b, value_cols, toke
         if part[token_col].sum() <= 0:
             raise ValueError(f"group {name!r} has no tokens: a rate is undefined")
         hits, tokens, docs, clusters, n_docs, _ = _prepare_two_stage(part, values, token_col, doc, cluster)
-        est[name], reps[name] = _two_stage(hits, tokens, docs, clusters, per=per, n_boot=n_boot,
+        est[name], reps[name] = two_stage_replicates(hits, tokens, docs, clusters, per=per, n_boot=n_boot,
                                            rng=stream(random_state, ("two-stage", name)),
                                            statistic=statistic, within=within)
         sizes[name] = n_docs

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.stats.bootstrap import _two_stage
+from analysis.stats.bootstrap import two_stage_replicates
 from analysis.stats.intervals import few_turns_rate_interval
 from analysis.stats.resampling import percentile, stream
 
@@ -61,7 +61,7 @@ def two_stage_coverage(rate: float, *, n_interviews: int = 12, n_turns: int = 40
         factor = rng.lognormal(-between_sd ** 2 / 2, between_sd, size=n_interviews)
         lam = rate / 1000 * tokens * factor[docs] * _multipliers(rng, n, kappa)
         hits = rng.poisson(lam).astype(float)[:, None]
-        _, reps = _two_stage(hits, tokens, docs, clusters, per=1000, n_boot=n_boot, rng=rng, statistic=statistic)
+        _, reps = two_stage_replicates(hits, tokens, docs, clusters, per=1000, n_boot=n_boot, rng=rng, statistic=statistic)
         lo, hi = percentile(reps, level)
         covered[s] = lo[0] <= rate <= hi[0]
     c = covered.mean()
