@@ -60,6 +60,7 @@ _PUBLIC = {
     "theme_rates": "analysis.measures.theme_scores",
     "theme_shares": "analysis.measures.theme_scores",
     "seed_standing": "analysis.measures.theme_scores",
+    "few_turns_coverage": "analysis.stats.coverage",
     "introduction_shares": "analysis.measures.dynamics",
     "left_out_documents": "analysis.measures.dynamics",
     "question_answer_pairs": "analysis.measures.dynamics",

@@ -105,7 +105,7 @@ def cmd_themes(args) -> int:
     from analysis.measures.theme_scores import theme_hits, theme_rates, theme_shares
     turns = load_corpus(docs=args.doc)
     if args.rates or args.shares:
-        table = (theme_rates if args.rates else theme_shares)(turns, n_boot=args.n_boot, seed=args.boot_seed)
+        table = (theme_rates if args.rates else theme_shares)(turns, n_boot=args.n_boot, random_state=args.random_state)
     else:
         table = theme_hits(turns).drop(columns="lang")
     _write_table(table, args.format)
@@ -226,8 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     scores.add_argument("--shares", action="store_true", help="share of turns touching each theme, with intervals")
     themes.add_argument("--n-boot", type=int_in(MIN_BOOT, 100_000, "the number of bootstrap resamples"),
                         default=2000, help=f"bootstrap resamples ({MIN_BOOT}-100000, default 2000)")
-    themes.add_argument("--boot-seed", type=int_in(0, 2**32 - 1, "the seed"), default=0,
-                        help="random seed of the bootstrap (default 0)")
+    themes.add_argument("--random-state", type=int_in(0, 2**32 - 1, "the random state"), default=0,
+                        help="random state of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
     extract.add_argument("--speaker-roles", action="store_true",

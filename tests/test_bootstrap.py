@@ -1,172 +1,183 @@
-"""Tests for analysis.stats.bootstrap: hand-computed rates, a loop-based reference bootstrap,
-degenerate intervals, determinism, and the error messages."""
+"""The statistics package: streams, block and two-stage bootstraps, closed-form intervals,
+Benjamini-Hochberg, the Log Ratio's sign on zero counts, and simulated coverage."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binomtest
 
-from analysis.stats.bootstrap import BootstrapCI, bootstrap_table, rate_ci, share_ci
-
-
-def test_rate_is_ratio_of_sums_not_mean_of_turn_rates():
-    # hits 1+0+2 = 3, tokens 10+20+30 = 60 -> 3/60*1000 = 50.
-    # (The mean of per-turn rates would be (100 + 0 + 66.67)/3 = 55.56: not what we want.)
-    ci = rate_ci([1, 0, 2], [10, 20, 30], n_boot=200)
-    assert isinstance(ci, BootstrapCI)
-    assert ci.estimate == pytest.approx(50.0)
-    assert ci.n_units == 3
-    assert ci.low <= ci.estimate <= ci.high
+from analysis.stats.bootstrap import (Interval, two_stage_replicates, bootstrap_table, rate_ci, share_ci,
+                                      two_stage_difference, two_stage_table)
+from analysis.stats.coverage import few_turns_coverage, two_stage_coverage
+from analysis.stats.intervals import cluster_t, few_turns_rate_interval, poisson_exact, wilson
+from analysis.stats.keyness import absent_in, keyness_table, log_ratio, turn_test
+from analysis.stats.multiplicity import bh_adjust
+from analysis.stats.resampling import block_indices, block_length, cluster_weights, stream, within_weights
 
 
-def test_matches_a_plain_loop_over_replicates():
-    # Reference implementation: same index draw, one replicate at a time.
-    hits = np.array([0, 3, 1, 0, 5, 2, 0, 1])
-    tokens = np.array([40, 60, 20, 10, 90, 50, 30, 25])
-    n_boot, level = 500, 0.9
-    idx = np.random.default_rng(7).integers(0, len(tokens), size=(n_boot, len(tokens)))
-    reps = [hits[i].sum() / tokens[i].sum() * 1000 for i in idx]
-    low, high = np.quantile(reps, [0.05, 0.95])
-    ci = rate_ci(hits, tokens, n_boot=n_boot, level=level, seed=7)
-    assert ci.low == pytest.approx(low)
-    assert ci.high == pytest.approx(high)
+# --- streams ----------------------------------------------------------------------------
 
-
-def test_two_turn_example_by_hand():
-    # Turns: (hits 0, tokens 1) and (hits 1, tokens 1), per=1. A replicate draws 2 turns:
-    # rate 0 with prob 1/4, 0.5 with prob 1/2, 1 with prob 1/4. With level 0.9 the 5th
-    # and 95th percentiles fall inside the 25% masses at 0 and at 1.
-    ci = rate_ci([0, 1], [1, 1], per=1, n_boot=2000, level=0.9, seed=1)
-    assert (ci.estimate, ci.low, ci.high) == (0.5, 0.0, 1.0)
-
-
-def test_degenerate_intervals():
-    # Every turn has the same rate (100 per 1000): every replicate is 100.
-    ci = rate_ci([1, 2, 3], [10, 20, 30], n_boot=300)
-    assert ci.low == pytest.approx(100) and ci.high == pytest.approx(100)
-    # One turn: nothing to resample.
-    one = rate_ci([2], [40], n_boot=300)
-    assert one.low == one.high == one.estimate == pytest.approx(50) and one.n_units == 1
-    # A feature that never occurs: [0, 0], however uncertain the true rate is.
-    assert rate_ci([0, 0, 0], [5, 9, 4], n_boot=300)[:3] == (0.0, 0.0, 0.0)
-
-
-def test_2d_hits_give_arrays_equal_to_column_by_column_calls():
-    rng = np.random.default_rng(0)
-    hits = rng.integers(0, 4, size=(12, 3))
-    tokens = rng.integers(20, 80, size=12)
-    ci = rate_ci(hits, tokens, n_boot=400, seed=3)
-    assert ci.estimate.shape == ci.low.shape == ci.high.shape == (3,)
-    for j in range(3):
-        col = rate_ci(hits[:, j], tokens, n_boot=400, seed=3)
-        assert (ci.estimate[j], ci.low[j], ci.high[j]) == pytest.approx(col[:3])
-
-
-def test_zero_token_turns_are_allowed_and_empty_replicates_dropped():
-    # Two of three turns are empty; replicates drawing only those have no rate and are
-    # dropped; every other replicate has rate 1/4*1000 = 250.
-    ci = rate_ci([0, 0, 1], [0, 0, 4], n_boot=300)
-    assert (ci.estimate, ci.low, ci.high) == pytest.approx((250, 250, 250))
-
-
-def test_determinism_and_seed():
-    hits, tokens = [0, 3, 1, 0, 5, 2, 0, 1], [40, 60, 20, 10, 90, 50, 30, 25]
-    assert rate_ci(hits, tokens, seed=5) == rate_ci(hits, tokens, seed=5)
-    assert rate_ci(hits, tokens, seed=5)[1:3] != rate_ci(hits, tokens, seed=6)[1:3]
-
-
-def test_wider_level_gives_wider_interval():
-    hits, tokens = [0, 3, 1, 0, 5, 2, 0, 1], [40, 60, 20, 10, 90, 50, 30, 25]
-    narrow, wide = rate_ci(hits, tokens, level=0.5), rate_ci(hits, tokens, level=0.99)
-    assert wide.low <= narrow.low and narrow.high <= wide.high
-
-
-def test_share_ci():
-    # 2 of 4 turns flagged -> 0.5, or 50 per 100.
-    assert share_ci([True, False, False, True], n_boot=200).estimate == 0.5
-    assert share_ci([1, 0, 0, 1], per=100, n_boot=200).estimate == 50
-    ci = share_ci(np.array([[1, 0], [1, 0], [0, 0]]), n_boot=200)
-    assert ci.estimate == pytest.approx([2 / 3, 0])
-    with pytest.raises(ValueError, match="0/1"):
-        share_ci([0, 2, 1])
-
-
-@pytest.mark.parametrize("hits, tokens, kwargs, message", [
-    ([], [], {}, "empty"),
-    ([1, -1], [5, 5], {}, "negative"),
-    ([1, 1], [5, -5], {}, "negative"),
-    ([0, 0], [0, 0], {}, "total tokens is 0"),
-    ([1, 2, 3], [5, 5], {}, "3 turns but tokens has 2"),
-    ([1, float("nan")], [5, 5], {}, "NaN"),
-    (["a", "b"], [5, 5], {}, "numbers"),
-    ([1, 2], [5, 5], {"level": 0}, "level"),
-    ([1, 2], [5, 5], {"level": 1}, "level"),
-    ([1, 2], [5, 5], {"level": 95}, "level"),
-    ([1, 2], [5, 5], {"n_boot": 0}, "n_boot"),
-    ([1, 2], [5, 5], {"per": 0}, "per"),
-    ([1, 2], [5, 5], {"seed": -1}, "seed"),
-])
-def test_errors(hits, tokens, kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        rate_ci(hits, tokens, **kwargs)
+def test_stream_depends_on_random_state_and_key_only():
+    a = stream(3, "doc-a").integers(0, 10**9, 5)
+    assert (a == stream(3, "doc-a").integers(0, 10**9, 5)).all()
+    assert not (a == stream(4, "doc-a").integers(0, 10**9, 5)).all()
+    assert not (a == stream(3, "doc-b").integers(0, 10**9, 5)).all()
+    with pytest.raises(ValueError, match="random_state"):
+        stream(-1)
 
 
 def _turns():
-    return pd.DataFrame({
-        "doc": ["a", "a", "a", "b", "b", "c", "c", "c", "c"],
-        "compute": [1, 0, 2, 0, 0, 3, 1, 0, 2],
-        "open_source": [0, 1, 0, 2, 1, 0, 0, 1, 0],
-        "tokens": [10, 20, 30, 50, 50, 40, 40, 10, 10],
-    })
+    rng = np.random.default_rng(0)
+    rows = [(doc, i, int(rng.poisson(2)), int(rng.integers(50, 150))) for doc in "abc" for i in range(40)]
+    return pd.DataFrame(rows, columns=["doc", "turn", "compute", "tokens"])
 
 
-def test_table_shape_and_hand_computed_estimates():
-    table = bootstrap_table(_turns(), group="doc", value_cols=["compute", "open_source"],
-                            token_col="tokens", n_boot=300)
-    assert list(table.columns) == ["doc", "feature", "estimate", "low", "high", "n_turns", "n_tokens"]
-    assert len(table) == 3 * 2
-    row = table.set_index(["doc", "feature"])
-    # doc a: compute 3 hits / 60 tokens -> 50; doc b: open_source 3 / 100 -> 30;
-    # doc c: compute 6 / 100 -> 60.
-    assert row.loc[("a", "compute"), "estimate"] == pytest.approx(50)
-    assert row.loc[("b", "open_source"), "estimate"] == pytest.approx(30)
-    assert row.loc[("c", "compute"), "estimate"] == pytest.approx(60)
-    assert row.loc[("c", "compute"), ["n_turns", "n_tokens"]].tolist() == [4, 100]
-    assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
-    assert table.attrs["level"] == 0.95
-
-
-def test_table_is_deterministic_and_groups_are_independent():
+def test_per_group_intervals_do_not_depend_on_group_order_or_other_groups():
     df = _turns()
-    kwargs = dict(group="doc", value_cols=["compute", "open_source"], token_col="tokens", n_boot=300)
-    first = bootstrap_table(df, **kwargs, seed=11)
-    pd.testing.assert_frame_equal(first, bootstrap_table(df, **kwargs, seed=11))
-    assert not first[["low", "high"]].equals(bootstrap_table(df, **kwargs, seed=12)[["low", "high"]])
-    # Dropping group "b" leaves the intervals of "a" and "c" unchanged.
-    without_b = bootstrap_table(df[df["doc"] != "b"], **kwargs, seed=11)
-    pd.testing.assert_frame_equal(first[first["doc"] != "b"].reset_index(drop=True), without_b)
+    kwargs = dict(group="doc", value_cols="compute", token_col="tokens", n_boot=300, random_state=11)
+    first = bootstrap_table(df, **kwargs).set_index("doc")
+    reordered = pd.concat([df[df["doc"] == d] for d in "cab"], ignore_index=True)   # groups in another order
+    shuffled = bootstrap_table(reordered, **kwargs).set_index("doc")
+    pd.testing.assert_frame_equal(first.loc[list("abc")], shuffled.loc[list("abc")])
+    alone = bootstrap_table(df[df["doc"] == "b"], **kwargs).set_index("doc")
+    pd.testing.assert_frame_equal(first.loc[["b"]], alone)
+    other = bootstrap_table(df, **{**kwargs, "random_state": 12}).set_index("doc")
+    assert not first[["lo", "hi"]].equals(other[["lo", "hi"]])
 
 
-def test_table_whole_corpus_and_several_group_columns():
-    df = _turns().assign(role=["interviewee"] * 9)
-    whole = bootstrap_table(df, group=None, value_cols="compute", token_col="tokens", n_boot=200)
-    # 9 compute hits / 260 tokens * 1000 = 34.62
-    assert list(whole.columns)[0] == "feature"
-    assert whole.loc[0, "estimate"] == pytest.approx(9 / 260 * 1000)
-    two = bootstrap_table(df, group=["doc", "role"], value_cols="compute", token_col="tokens", n_boot=200)
-    assert list(two.columns[:2]) == ["doc", "role"] and len(two) == 3
+# --- block bootstrap --------------------------------------------------------------------
+
+def test_block_length_is_the_cube_root_rounded_up():
+    assert [block_length(n) for n in (1, 8, 9, 27, 100, 600)] == [1, 2, 3, 3, 5, 9]
 
 
-def test_table_errors():
-    df = _turns()
-    kwargs = dict(group="doc", value_cols=["compute"], token_col="tokens")
-    with pytest.raises(ValueError, match="not in the table"):
-        bootstrap_table(df, group="speaker", value_cols=["compute"], token_col="tokens")
-    with pytest.raises(ValueError, match="no rows"):
-        bootstrap_table(df.iloc[0:0], **kwargs)
-    with pytest.raises(ValueError, match="group .'b',. has 0 tokens"):
-        bootstrap_table(df.assign(tokens=df["tokens"].where(df["doc"] != "b", 0)), **kwargs)
-    with pytest.raises(ValueError, match="negative"):
-        bootstrap_table(df.assign(compute=-1), **kwargs)
-    with pytest.raises(ValueError, match="missing values"):
-        bootstrap_table(df.assign(doc=[None] + list(df["doc"][1:])), **kwargs)
-    with pytest.raises(ValueError, match="value_cols is empty"):
-        bootstrap_table(df, group="doc", value_cols=[], token_col="tokens")
+def test_blocks_are_runs_of_consecutive_turns_that_wrap():
+    idx = block_indices(7, 50, np.random.default_rng(1), length=3)
+    assert idx.shape == (50, 7)
+    for row in idx:
+        for start in (0, 3):          # two whole blocks, then the first turn of a third
+            block = row[start:start + 3]
+            assert list(block) == [(block[0] + j) % 7 for j in range(3)]
+    assert set(idx.ravel()) == set(range(7))
+
+
+def test_block_length_one_is_the_ordinary_bootstrap_and_weights_sum_to_n():
+    w = within_weights(np.array([0, 0, 0, 1, 1]), 20, np.random.default_rng(2), length=1)
+    assert (w[:, :3].sum(axis=1) == 3).all() and (w[:, 3:].sum(axis=1) == 2).all()
+
+
+def test_block_bootstrap_widens_intervals_when_a_theme_runs_over_consecutive_turns():
+    hits = np.r_[np.zeros(40), np.full(10, 5.0), np.zeros(50)]      # one stretch of ten turns
+    tokens = np.full(100, 100.0)
+    naive = rate_ci(hits, tokens, n_boot=2000, design="turns")
+    blocks = rate_ci(hits, tokens, n_boot=2000, design="blocks")
+    assert naive.rate == blocks.rate == pytest.approx(5.0)
+    assert blocks.hi - blocks.lo > 1.2 * (naive.hi - naive.lo)
+
+
+# --- two stages -------------------------------------------------------------------------
+
+def test_two_stage_by_hand_with_one_turn_per_interview():
+    # one turn per interview: stage 2 is trivial, so a replicate is the rate of the drawn interviews
+    values, tokens = np.array([[1.0], [3.0]]), np.array([10.0, 10.0])
+    docs, clusters = np.array([0, 1]), np.array([0, 1])
+    est, reps = two_stage_replicates(values, tokens, docs, clusters, per=1, n_boot=400, rng=np.random.default_rng(0),
+                           statistic="mean")
+    assert est[0] == pytest.approx(0.2)
+    assert set(np.round(reps[:, 0], 6)) == {0.1, 0.2, 0.3}           # (a,a), (a,b) or (b,a), (b,b)
+    share_mixed = np.mean(np.isclose(reps[:, 0], 0.2))
+    assert 0.4 < share_mixed < 0.6                                   # probability 1/2
+
+
+def test_two_stage_clusters_draw_a_persons_interviews_together():
+    w = cluster_weights(2, 100, np.random.default_rng(0))
+    assert (w.sum(axis=1) == 2).all()
+    values = np.array([[1.0], [1.0], [5.0]])
+    tokens = np.ones(3)
+    # interviews 0 and 1 belong to person 0; interview 2 to person 1
+    _, reps = two_stage_replicates(values, tokens, np.array([0, 1, 2]), np.array([0, 0, 1]), per=1, n_boot=300,
+                         rng=np.random.default_rng(1), statistic="mean")
+    assert set(np.round(reps[:, 0], 6)) <= {1.0, 5.0, round(7 / 3, 6)}
+
+
+def test_two_stage_table_and_difference_shapes_and_names():
+    df = _turns().assign(group=lambda d: d["doc"].map({"a": "x", "b": "x", "c": "y"}))
+    table = two_stage_table(df, group="group", value_cols="compute", token_col="tokens", doc="doc", n_boot=200)
+    assert list(table.columns) == ["group", "feature", "rate", "lo", "hi", "n", "n_clusters", "n_tokens"]
+    assert table.set_index("group").loc["x", "n"] == 2
+    diff = two_stage_difference(df, group="group", a="x", b="y", value_cols=["compute"], token_col="tokens",
+                                doc="doc", n_boot=200)
+    assert {"rate_a", "rate_b", "diff", "lo", "hi", "p_value", "q_value"} <= set(diff.columns)
+    assert diff["lo"].iloc[0] <= diff["diff"].iloc[0] <= diff["hi"].iloc[0]
+
+
+# --- closed-form intervals ----------------------------------------------------------------
+
+def test_wilson_matches_scipy_and_hand_values():
+    lo, hi = wilson(3, 5)
+    ci = binomtest(3, 5).proportion_ci(method="wilson")
+    assert (lo, hi) == pytest.approx((ci.low, ci.high))
+    assert wilson(0, 2) == (0.0, pytest.approx(0.6576, abs=1e-4))
+    assert all(np.isnan(wilson(0, 0)))
+
+
+def test_exact_poisson_of_zero_is_not_zero():
+    lo, hi = poisson_exact(0, 1000)
+    assert lo == 0 and hi == pytest.approx(3.689, abs=1e-3)        # -ln(0.025) per 1,000 tokens
+
+
+def test_few_turns_interval_covers_bunched_hits_and_absent_themes():
+    tokens = np.full(6, 100.0)
+    lo, hi = few_turns_rate_interval(np.array([6, 0, 0, 0, 0, 0.0]), tokens)
+    t_lo, t_hi = cluster_t(np.array([6, 0, 0, 0, 0, 0.0]), tokens)
+    assert lo == 0 and hi >= t_hi > 0
+    assert few_turns_rate_interval(np.zeros(6), tokens)[1] > 0
+    assert rate_ci(np.zeros(6), tokens).hi > 0
+    assert share_ci([1, 0, 0, 0, 0, 0]).lo == pytest.approx(wilson(1, 6)[0])
+    assert isinstance(rate_ci([1, 2], [10, 10]), Interval)
+
+
+# --- multiplicity and keyness -------------------------------------------------------------
+
+def test_benjamini_hochberg_against_a_hand_computed_case():
+    # sorted p = .01 .02 .03 .04 .05 (m = 5): p * m / rank = .05 .05 .05 .05 .05
+    assert bh_adjust([0.05, 0.01, 0.03, 0.02, 0.04]) == pytest.approx([0.05] * 5)
+    # p = .001 .04 .30: .003, .06, .30
+    assert bh_adjust([0.30, 0.001, 0.04]) == pytest.approx([0.30, 0.003, 0.06])
+    assert np.isnan(bh_adjust([np.nan, 0.01])[0])
+
+
+def test_log_ratio_sign_cannot_flip_on_zero_counts():
+    # 607-token target, large reference: a concept the target never uses is never key for it
+    lr = log_ratio([0, 0, 3, 2], [1, 400, 0, 2], 607, 334_000)
+    assert lr[0] < 0 and lr[1] < 0 and lr[2] > 0 and lr[3] > 0
+    assert log_ratio(0, 0, 10, 10) == 0
+    assert log_ratio(2, 4, 100, 200) == pytest.approx(0.0)            # no zero: Hardie's plain value
+    assert list(absent_in([0, 1, 1], [1, 0, 1])) == ["target", "reference", ""]
+    table = keyness_table({"a": 0, "b": 10}, {"a": 500, "b": 10}, min_count=1, target_size=607,
+                          reference_size=334_000).set_index("term")
+    assert table.loc["a", "log_ratio"] < 0 and table.loc["a", "key_for"] == "reference"
+    assert table.loc["a", "absent_in"] == "target"
+    assert "q_value" in table.columns and table.attrs["n_tests"] == 2
+
+
+def test_turn_test_counts_turns_not_tokens():
+    p_one_turn = turn_test(1, 6, 10, 2000)
+    p_three_turns = turn_test(3, 6, 10, 2000)
+    assert p_three_turns < p_one_turn < 0.05
+    assert turn_test(0, 6, 0, 2000) == pytest.approx(1.0)
+
+
+# --- coverage by simulation ---------------------------------------------------------------
+
+@pytest.mark.parametrize("rate", [2.0, 5.0, 10.0])
+def test_few_turns_interval_covers_at_nominal_level(rate):
+    # six turns of ~100 tokens, hits moderately bunched (Gamma shape 1): 95% within Monte Carlo error,
+    # or above (the union of two intervals is conservative by construction)
+    out = few_turns_coverage(rate, kappa=1.0, n_sim=1500)
+    assert out["coverage"] >= 0.95 - 3 * max(out["mc_se"], 0.0056)
+
+
+def test_two_stage_bootstrap_covers_at_nominal_level():
+    out = two_stage_coverage(5.0, n_interviews=12, n_turns=30, n_sim=200, n_boot=300)
+    se = np.sqrt(0.95 * 0.05 / 200)
+    assert abs(out["coverage"] - 0.95) <= 3 * se

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis.compare import comparisons as C  # noqa: E402
+from analysis.corpus.catalog import SEED_DOC_ID  # noqa: E402
 from analysis.figures.comparison_plots import (  # noqa: E402
     boxes_overlap, greedy_placement, place_labels, term_scatter)
 from analysis.stats.keyness import log_likelihood_g2, log_odds_dirichlet  # noqa: E402
@@ -90,36 +91,63 @@ def test_period_of_and_ambiguous_months():
 
 # --- group intervals --------------------------------------------------------------------
 
-def test_interview_means_is_the_plain_mean_with_an_interval_around_it():
-    profiles = pd.DataFrame({"doc_id": list("abcde"), "theme": "t", "estimate": [1.0, 2.0, 3.0, 10.0, 20.0],
-                             "period": ["x", "x", "x", "y", "y"]})
-    out = C.interview_means(profiles, group="period", n_boot=500).set_index("period")
-    assert out.loc["x", "estimate"] == pytest.approx(2.0)
-    assert out.loc["y", "estimate"] == pytest.approx(15.0)
-    assert out.loc["x", "n_interviews"] == 3
-    assert 1.0 <= out.loc["x", "low"] <= 2.0 <= out.loc["x", "high"] <= 3.0
+def _units(rates, periods, persons=None):
+    """One 1,000-token turn per interview with ``rate`` hits: rates are per 1,000 tokens."""
+    docs = [f"d{i}" for i in range(len(rates))]
+    units = pd.DataFrame({"doc_id": docs, "n_tokens": 1000, "t": rates, "period": periods,
+                          "person": persons or docs})
+    units.attrs["themes"] = ["t"]
+    return units
+
+
+def test_group_rates_mean_of_interviews_with_an_interval_around_it():
+    out = C.group_rates(_units([1, 2, 3, 10, 20], list("xxxyy")), group="period", n_boot=500).set_index("period")
+    assert out.loc["x", "rate"] == pytest.approx(2.0) and out.loc["y", "rate"] == pytest.approx(15.0)
+    assert out.loc["x", "n"] == 3 and out.loc["x", "n_clusters"] == 3
+    assert 1.0 - 1e-9 <= out.loc["x", "lo"] <= 2.0 <= out.loc["x", "hi"] <= 3.0 + 1e-9
+
+
+def test_group_rates_cluster_repeated_interviews_of_one_person():
+    units = _units([1, 1, 9], list("xxx"), persons=["ann", "ann", "bo"])
+    out = C.group_rates(units, group="period", n_boot=300).iloc[0]
+    assert out["n_clusters"] == 2 and out["rate"] == pytest.approx(11 / 3)
+    # a replicate draws ann (both interviews) and/or bo: means 1, 9 or 11/3 only
+    assert out["lo"] == pytest.approx(1.0) and out["hi"] == pytest.approx(9.0)
 
 
 def test_group_difference_by_hand_and_degenerate_interval():
-    units = pd.DataFrame({"g": ["a"] * 3 + ["b"] * 2, "hits": [1, 1, 1, 2, 2], "tokens": [100] * 5})
-    out = C.group_difference(units, group="g", a="a", b="b", value_cols="hits", token_col="tokens", n_boot=300)
-    row = out.iloc[0]
+    units = _units([10, 10, 10, 20, 20], list("aaabb"))
+    row = C.group_difference(units, group="period", a="a", b="b", n_boot=300).iloc[0]
     assert row["rate_a"] == pytest.approx(10.0) and row["rate_b"] == pytest.approx(20.0)
-    assert row["difference"] == pytest.approx(-10.0) and row["ratio"] == pytest.approx(0.5)
-    # every turn of a group has the same rate, so every replicate gives the same difference
-    assert row["low"] == pytest.approx(-10.0) and row["high"] == pytest.approx(-10.0)
-    assert (row["n_a"], row["n_b"]) == (3, 2)
+    # every interview of a group has the same rate, so every replicate gives the same difference
+    assert row["diff"] == pytest.approx(-10.0)
+    assert row["lo"] == pytest.approx(-10.0) and row["hi"] == pytest.approx(-10.0)
+    assert row["p_value"] == 0 and (row["n_a"], row["n_b"]) == (3, 2)
     with pytest.raises(ValueError, match="group 'c'"):
-        C.group_difference(units, group="g", a="a", b="c", value_cols="hits", token_col="tokens")
+        C.group_difference(units, group="period", a="a", b="c")
 
 
-def test_group_difference_is_seeded():
+def test_group_difference_is_reproducible_and_adjusted_for_the_themes_tested():
     rng = np.random.default_rng(1)
-    units = pd.DataFrame({"g": ["a"] * 20 + ["b"] * 20, "hits": rng.integers(0, 5, 40), "tokens": 100})
-    one = C.group_difference(units, group="g", a="a", b="b", value_cols="hits", token_col="tokens", seed=3)
-    two = C.group_difference(units, group="g", a="a", b="b", value_cols="hits", token_col="tokens", seed=3)
+    units = _units(list(rng.integers(0, 9, 12)), ["a"] * 6 + ["b"] * 6).assign(u=rng.integers(0, 9, 12))
+    one = C.group_difference(units, group="period", a="a", b="b", themes=["t", "u"], random_state=3)
+    two = C.group_difference(units, group="period", a="a", b="b", themes=["t", "u"], random_state=3)
     pd.testing.assert_frame_equal(one, two)
-    assert one["low"].iloc[0] < one["difference"].iloc[0] < one["high"].iloc[0]
+    assert one.attrs["n_tests"] == 2 and (one["q_value"] >= one["p_value"]).all()
+
+
+def test_leave_one_out_range_by_hand():
+    units = _units([1, 2, 3, 10, 20], list("xxxyy"))
+    row = C.leave_one_out(units, group="period", a="y", b="x").iloc[0]
+    # all: 15 - 2 = 13; without d3 (10): 20 - 2 = 18; without d4 (20): 10 - 2 = 8
+    assert row["diff"] == pytest.approx(13) and row["loo_min"] == pytest.approx(8)
+    assert row["loo_max"] == pytest.approx(18) and row["loo_min_without"] == "d4"
+
+
+def test_group_units_follow_the_one_seed_rule():
+    without = C.group_units()
+    assert C.SEED_IN_GROUPS is False and SEED_DOC_ID not in set(without["doc_id"])
+    assert SEED_DOC_ID in set(C.group_units(include_seed=True)["doc_id"])
 
 
 # --- keyness ----------------------------------------------------------------------------
@@ -209,9 +237,9 @@ def test_introducer_summary_by_hand():
                           "first_role": ["interviewer", "interviewee", None, "interviewee"],
                           "introductions": [2, 3, 0, 1], "by_interviewer": [1, 0, 0, 0]})
     out = C.introducer_summary(intro, n_boot=200).set_index("theme")
-    assert out.loc["t", "interviewer_share"] == pytest.approx(1 / 5)
+    assert out.loc["t", "share"] == pytest.approx(1 / 5)
     assert out.loc["t", "first_by_interviewer"] == 1 and out.loc["t", "n_documents"] == 2
-    assert out.loc["u", "n_documents"] == 1 and out.loc["u", "interviewer_share"] == 0
+    assert out.loc["u", "n_documents"] == 1 and out.loc["u", "share"] == 0
 
 
 # --- label placement --------------------------------------------------------------------
@@ -277,8 +305,8 @@ def test_place_labels_is_deterministic():
 
 def test_term_scatter_labels_do_not_overlap():
     table = pd.DataFrame({"term": [f"w{i}" for i in range(40)],
-                          "per_1000_a": np.r_[np.linspace(0.1, 5, 20), np.zeros(5), np.linspace(0.1, 1, 15)],
-                          "per_1000_b": np.r_[np.linspace(0.2, 3, 20), np.linspace(0.1, 2, 5), np.zeros(15)],
+                          "rate_a": np.r_[np.linspace(0.1, 5, 20), np.zeros(5), np.linspace(0.1, 1, 15)],
+                          "rate_b": np.r_[np.linspace(0.2, 3, 20), np.linspace(0.1, 2, 5), np.zeros(15)],
                           "z": np.linspace(4, -4, 40)})
     table.attrs.update(a="A", b="B", size_a=1000, size_b=2000)
     fig, ax = term_scatter(table, n_labels=10)

@@ -249,10 +249,10 @@ def test_themes_command_rates_and_shares_with_intervals(capsys):
     status, out, _ = _run(["themes", "--format", "csv", "--doc", SEED, "--rates", "--n-boot", "200"], capsys)
     rates = pd.read_csv(io.StringIO(out))
     assert status == 0 and set(rates["doc_id"]) == {SEED} and rates["theme"].is_unique
-    assert ((rates["low"] <= rates["estimate"]) & (rates["estimate"] <= rates["high"])).all()
+    assert ((rates["lo"] <= rates["rate"]) & (rates["rate"] <= rates["hi"])).all()
     status, out, _ = _run(["themes", "--format", "csv", "--doc", SEED, "--shares", "--n-boot", "200"], capsys)
     shares = pd.read_csv(io.StringIO(out))
-    assert status == 0 and shares["estimate"].between(0, 1).all() and (shares["n_turns"] == 12).all()
+    assert status == 0 and shares["share"].between(0, 1).all() and (shares["n"] == 12).all()
 
 
 def test_themes_command_errors(capsys):
@@ -270,5 +270,6 @@ def test_theme_figures_are_registered_and_captioned_from_the_data():
     assert {"seed_theme_rates", "theme_introductions", "uptake_matrix"} <= set(FIGURES)
     fig, caption = FIGURES["seed_theme_rates"](n_boot=200)
     plt.close(fig)
-    n_tokens = int(load_corpus(docs=[SEED])["n_tokens"].sum())
-    assert f"(12 turns, {n_tokens:,} tokens)" in caption and "200 resamples" in caption
+    seed = load_corpus(docs=[SEED])
+    n_tokens = int(seed.loc[seed["role"] == "interviewee", "n_tokens"].sum())   # the seed's rate: interviewee turns
+    assert f"interviewee's 6 turns ({n_tokens:,} tokens)" in caption and "no bootstrap" in caption

@@ -43,8 +43,8 @@ def test_g2_is_vectorised_and_symmetric():
 def test_log_ratio_hand_computed_and_antisymmetric():
     # (10/1000) / (5/2000) = 0.01 / 0.0025 = 4 -> log2 4 = 2
     assert log_ratio(10, 5, 1000, 2000) == pytest.approx(2)
-    # Zero replaced by 0.5: (0.5/1000) / (4/1000) = 1/8 -> -3
-    assert log_ratio(0, 4, 1000, 1000) == pytest.approx(-3)
+    # A zero count: eps = 0.5/1000 added to both rates: (0 + 0.0005) / (0.004 + 0.0005) = 1/9
+    assert log_ratio(0, 4, 1000, 1000) == pytest.approx(np.log2(1 / 9))
     a, b = np.array([10, 0, 3]), np.array([5, 4, 3])
     np.testing.assert_allclose(log_ratio(a, b, 300, 700), -log_ratio(b, a, 700, 300))
 
@@ -65,8 +65,9 @@ REFERENCE = Counter(compute=5, open=20, the=175)      # d = 200 tokens
 
 def test_keyness_table_hand_computed():
     table = keyness_table(TARGET, REFERENCE, min_count=1)
-    assert list(table.columns) == ["term", "target_count", "reference_count", "target_per_1000",
-                                   "reference_per_1000", "g2", "p_value", "log_ratio", "key_for"]
+    assert list(table.columns) == ["term", "target_count", "reference_count", "rate_target",
+                                   "rate_reference", "g2", "p_value", "log_ratio", "absent_in", "key_for",
+                                   "q_value", "significant"]
     # compute: E1 = 100*15/300 = 5, E2 = 10 -> G2 = 10 ln 2 = 6.9315, p = 0.00847
     # open:    E1 = 100*25/300 = 8.333, E2 = 16.667
     #          G2 = 2*(5 ln 0.6 + 20 ln 1.2) = 2*(-2.5541 + 3.6464) = 2.1846, p = 0.1394
@@ -77,8 +78,8 @@ def test_keyness_table_hand_computed():
     assert table["p_value"].tolist() == pytest.approx([chi2_1df_sf(g) for g in table["g2"]])
     # compute: 100 vs 25 per 1000 -> target, log2(0.1/0.025) = 2
     # open: 50 vs 100 per 1000 -> reference, log2(0.5) = -1; the: 850 vs 875 -> reference
-    assert table["target_per_1000"].tolist() == pytest.approx([100, 50, 850])
-    assert table["reference_per_1000"].tolist() == pytest.approx([25, 100, 875])
+    assert table["rate_target"].tolist() == pytest.approx([100, 50, 850])
+    assert table["rate_reference"].tolist() == pytest.approx([25, 100, 875])
     assert table["log_ratio"].tolist()[:2] == pytest.approx([2, -1])
     assert table["key_for"].tolist() == ["target", "reference", "reference"]
     assert table.attrs["target_size"] == 100 and table.attrs["reference_size"] == 200
@@ -88,10 +89,11 @@ def test_keyness_table_options():
     # min_count=20 keeps terms with target + reference >= 20: open (25) and the (260).
     assert keyness_table(TARGET, REFERENCE, min_count=20)["term"].tolist() == ["open", "the"]
     assert keyness_table(TARGET, REFERENCE, min_count=1, top=1)["term"].tolist() == ["compute"]
-    # Bonferroni with 3 tests: threshold 0.05/3 = 0.0167; only compute (p = 0.0085) passes.
+    # Benjamini-Hochberg with 3 tests: q = p x 3 / rank = 0.0254, 0.209, 0.826; only compute passes.
     sig = keyness_table(TARGET, REFERENCE, min_count=1, alpha=0.05)
+    assert sig["q_value"].tolist() == pytest.approx([0.0084687 * 3, 0.1394 * 3 / 2, 0.826], abs=2e-3)
     assert sig["significant"].tolist() == [True, False, False]
-    assert sig.attrs["p_threshold"] == pytest.approx(0.05 / 3)
+    assert "significant" not in keyness_table(TARGET, REFERENCE, min_count=1, alpha=None).columns
     # Explicit corpus sizes (content words counted from 1000 and 2000 tokens) and
     # Series input: compute is then a=10, b=5, c=1000, d=2000 -> G2 = 10 ln 2 again.
     sized = keyness_table(pd.Series(TARGET), pd.Series(REFERENCE), min_count=1,

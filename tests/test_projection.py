@@ -114,8 +114,24 @@ def test_the_seed_projection_accounts_for_every_content_token():
 
 @pytest.fixture(scope="module")
 def nmf_model():
-    from analysis.models.topic_results import default_corpus, default_model
-    return default_corpus(), default_model("nmf")
+    # k set, not chosen: this checks the projection, which needs a model fine enough to have a compute
+    # topic; the selection rule (held-out NPMI) prefers k = 3, whose topics are too broad for one
+    from analysis.models.topic_results import choose_model, default_corpus
+    corpus = default_corpus()
+    return corpus, choose_model(corpus, "nmf", k=10)
+
+
+def test_glossary_resampling_interval_contains_the_seeds_mix(nmf_model):
+    from analysis.models.topic_results import place_french
+    corpus, chosen = nmf_model
+    placed = place_french(chosen, corpus, load_corpus(docs=[SEED]), n_boot=50, glossary_draws=40)
+    prevalence = placed.prevalence
+    assert ((prevalence["lo"] <= prevalence["share"] + 1e-12) & (prevalence["share"] <= prevalence["hi"] + 1e-12)).all()
+    report = placed.glossary
+    assert report["draws"] == 40 and 0 <= report["tv_median"] <= report["tv_95"] <= 1
+    assert 0 <= report["dominant_changed"] <= 1
+    alone = place_french(chosen, corpus, load_corpus(docs=[SEED]), n_boot=50, glossary_draws=0)
+    assert alone.glossary is None
 
 
 def test_the_seeds_compute_paragraphs_land_in_the_compute_topic(nmf_model):

@@ -78,3 +78,18 @@ def test_errors():
         match_topics(RUN[0], RUN)
     with pytest.raises(ValueError, match="NaN"):
         stability([RUN, np.full_like(RUN, np.nan)])
+
+
+def test_chance_baseline_and_per_topic_replication_by_hand():
+    from analysis.models.stability import chance_similarities, topic_replication
+    run_a = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    run_b = np.array([[0, 1.0, 0], [1.0, 0, 0], [0, 0.6, 0.8]])       # topic 2 of a: cosine 0.8 with its match
+    chance = chance_similarities([run_a, run_b])
+    # unmatched pairs: 6 of the 9 cosines; their values 0, 0, 0, 0, 0.6 and 0
+    assert sorted(np.round(chance, 6)) == [0, 0, 0, 0, 0, 0.6]
+    table = topic_replication([run_a, run_b], reference=0).set_index("topic")
+    assert table["threshold"].iloc[0] == pytest.approx(np.quantile(chance, 0.95))
+    assert table.loc["T0", "replicated"] and table.loc["T1", "replicated"]
+    assert table.loc["T2", "min_cosine"] == pytest.approx(0.8) and table.loc["T2", "replicated"]
+    low = topic_replication([run_a, run_b], quantile=1.0)          # threshold 0.6 still below 0.8
+    assert low["replicated"].all()

@@ -147,10 +147,12 @@ def test_cache_key_follows_the_inputs():
 
 def test_select_k_table_and_choice():
     table = select_k(X, VOCAB, [3, 2], seeds=(0, 1, 2), top_n=5)
-    assert list(table.columns) == ["kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "umass_mean", "stability"]
+    assert list(table.columns) == ["kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "umass_mean", "stability",
+                                   "chance_95"]
     assert table[["kind", "k"]].values.tolist() == [["nmf", 2], ["nmf", 3], ["lda", 2], ["lda", 3]]
     two = table[table["k"] == 2]
     assert (two["stability"] > 0.95).all()  # the planted split is found by every seed
+    assert (two["chance_95"] < two["stability"]).all()  # ... far above unmatched topic pairs
     assert (two["npmi_mean"] > 0).all()
     for kind in ("nmf", "lda"):
         k, reason = choose_k(table, kind=kind)
@@ -205,3 +207,19 @@ def test_select_k_parallel_gives_the_same_table():
     serial = select_k(X, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), use_cache=False)
     parallel = select_k(X, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), use_cache=False, n_jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_choose_k_requires_stability_above_chance():
+    table = _table([(5, 0.10, 0.0, 0.9), (8, 0.15, 0.0, 0.85)]).assign(chance_95=[0.5, 0.86])
+    k, reason = choose_k(table)
+    assert k == 5 and "above chance" in reason          # k = 8 is stable by the threshold, not beyond chance
+
+
+def test_select_k_scores_npmi_on_held_out_rows():
+    fitting, heldout = X[::2], X[1::2]
+    own = select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), top_n=5, use_cache=False)
+    held = select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), top_n=5, use_cache=False, heldout=heldout)
+    assert own["stability"].equals(held["stability"]) and own["umass_mean"].equals(held["umass_mean"])
+    assert not own["npmi_mean"].equals(held["npmi_mean"])
+    with pytest.raises(ValueError, match="columns"):
+        select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), heldout=heldout[:, 6:])

@@ -175,7 +175,7 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
     caption transcripts (host included). In two-column size the tokens behind each row
     are written at the right.
     """
-    _check(profiles, ["doc_id", "theme", "estimate", "low", "high", "interviewee", "date", "lang", "date_mid"],
+    _check(profiles, ["doc_id", "theme", "rate", "lo", "hi", "interviewee", "date", "lang", "date_mid"],
            "forest")
     themes = list(themes)
     docs = _doc_rows(profiles)
@@ -187,19 +187,19 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
     with figure_style():
         fig, axes = new_figure(width, aspect=aspect, ncols=len(themes), squeeze=False, sharey=True)
         axes = axes.ravel()
-        top = float(profiles.loc[profiles["theme"].isin(themes), "high"].max())
+        top = float(profiles.loc[profiles["theme"].isin(themes), "hi"].max())
         for k, (ax, theme) in enumerate(zip(axes, themes)):
             part = profiles[profiles["theme"] == theme].set_index("doc_id")
             others = part.drop(index=[highlight], errors="ignore")
-            ax.axvline(float(np.median(others["estimate"])), color=NEUTRAL_COLOUR, linestyle="--", linewidth=0.6)
+            ax.axvline(float(np.median(others["rate"])), color=NEUTRAL_COLOUR, linestyle="--", linewidth=0.6)
             for doc, row in part.iterrows():
                 yi = ypos[doc]
                 if doc == highlight:
-                    ax.plot([row.low, row.high], [yi, yi], color=HIGHLIGHT_COLOUR, linewidth=1.2, zorder=3)
-                    ax.plot(row.estimate, yi, marker="*", color=HIGHLIGHT_COLOUR, markersize=6, zorder=4)
+                    ax.plot([row.lo, row.hi], [yi, yi], color=HIGHLIGHT_COLOUR, linewidth=1.2, zorder=3)
+                    ax.plot(row.rate, yi, marker="*", color=HIGHLIGHT_COLOUR, markersize=6, zorder=4)
                 else:
-                    ax.plot([row.low, row.high], [yi, yi], color=NEUTRAL_COLOUR, linewidth=0.8)
-                    ax.plot(row.estimate, yi, marker="o", markersize=3, color="black", markeredgewidth=0.6,
+                    ax.plot([row.lo, row.hi], [yi, yi], color=NEUTRAL_COLOUR, linewidth=0.8)
+                    ax.plot(row.rate, yi, marker="o", markersize=3, color="black", markeredgewidth=0.6,
                             markerfacecolor=_marker_face(row.get("speech", ""), "black"))
             ax.set_xscale("symlog", linthresh=1, linscale=0.6)
             ax.set_xlim(-0.05, top * 1.15)
@@ -233,10 +233,10 @@ def heatmap(profiles: pd.DataFrame, themes=None, *, highlight: str | None = None
     Colour follows a symmetric-log scale (linear below 0.5), so that rates of 0.1 and of
     10 can both be told apart; the numbers in the cells are the exact estimates.
     """
-    _check(profiles, ["doc_id", "theme", "estimate", "interviewee", "date", "lang", "date_mid"], "heatmap")
+    _check(profiles, ["doc_id", "theme", "rate", "interviewee", "date", "lang", "date_mid"], "heatmap")
     themes = list(themes or dict.fromkeys(profiles["theme"]))
     docs = _doc_rows(profiles)
-    matrix = profiles.pivot(index="doc_id", columns="theme", values="estimate").loc[docs["doc_id"], themes]
+    matrix = profiles.pivot(index="doc_id", columns="theme", values="rate").loc[docs["doc_id"], themes]
     values = matrix.to_numpy(float)
     norm = SymLogNorm(linthresh=0.5, linscale=0.5, vmin=0, vmax=max(float(values.max()), 1.0))
     wide = width == "two"
@@ -276,11 +276,11 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
     """Rates per interview against its date, one panel per theme, with period means.
 
     Each interview: its rate and interval (open markers: whole caption transcripts,
-    host included). ``means``: :func:`analysis.compare.comparisons.interview_means` by
+    host included). ``means``: :func:`analysis.compare.comparisons.group_rates` by
     ``period`` (``before``/``after``), drawn as a line across each period with its
     interval shaded. The dotted vertical line marks ``cut``.
     """
-    _check(profiles, ["doc_id", "theme", "estimate", "low", "high", "date_mid"], "over_time")
+    _check(profiles, ["doc_id", "theme", "rate", "lo", "hi", "date_mid"], "over_time")
     themes = list(themes)
     across = width == "two"
     nrows, ncols = (1, len(themes)) if across else (len(themes), 1)
@@ -290,7 +290,7 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
     with figure_style():
         fig, axes = new_figure(width, aspect=aspect, nrows=nrows, ncols=ncols, squeeze=False, sharex=True)
         axes = axes.ravel()
-        top = float(profiles.loc[profiles["theme"].isin(themes), "high"].max())
+        top = float(profiles.loc[profiles["theme"].isin(themes), "hi"].max())
         for ax, theme in zip(axes, themes):
             part = profiles[profiles["theme"] == theme]
             if cut is not None:
@@ -303,17 +303,17 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
                     for period, (x0, x1) in {"before": (start - pad, cut_ts), "after": (cut_ts, end + pad)}.items():
                         if period in m.index:
                             row = m.loc[period]
-                            ax.fill_between([x0, x1], row["low"], row["high"], color=NEUTRAL_COLOUR, alpha=0.25,
+                            ax.fill_between([x0, x1], row["lo"], row["hi"], color=NEUTRAL_COLOUR, alpha=0.25,
                                             linewidth=0)
-                            ax.plot([x0, x1], [row["estimate"]] * 2, color="black", linewidth=0.9,
+                            ax.plot([x0, x1], [row["rate"]] * 2, color="black", linewidth=0.9,
                                     linestyle="--")
             for row in part.itertuples(index=False):
                 if row.doc_id == highlight:
-                    ax.plot([row.date_mid] * 2, [row.low, row.high], color=HIGHLIGHT_COLOUR, linewidth=1.0)
-                    ax.plot(row.date_mid, row.estimate, marker="*", color=HIGHLIGHT_COLOUR, markersize=6, zorder=4)
+                    ax.plot([row.date_mid] * 2, [row.lo, row.hi], color=HIGHLIGHT_COLOUR, linewidth=1.0)
+                    ax.plot(row.date_mid, row.rate, marker="*", color=HIGHLIGHT_COLOUR, markersize=6, zorder=4)
                 else:
-                    ax.plot([row.date_mid] * 2, [row.low, row.high], color=NEUTRAL_COLOUR, linewidth=0.7)
-                    ax.plot(row.date_mid, row.estimate, marker="o", markersize=3, color="black",
+                    ax.plot([row.date_mid] * 2, [row.lo, row.hi], color=NEUTRAL_COLOUR, linewidth=0.7)
+                    ax.plot(row.date_mid, row.rate, marker="o", markersize=3, color="black",
                             markeredgewidth=0.6, markerfacecolor=_marker_face(getattr(row, "speech", ""), "black"))
             ax.set_yscale("symlog", linthresh=1, linscale=0.6)
             ax.set_ylim(-0.05, top * 1.15)
@@ -327,7 +327,7 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
         handles = _point_handles(profiles, highlight)
         if means is not None:
             handles.append((Line2D([], [], color="black", linestyle="--", linewidth=0.9),
-                            "period mean of interviews (95% CI)"))
+                            "period mean of interviews (95% two-stage CI)"))
         fig.legend(*zip(*handles), loc="outside upper center", ncols=len(handles) if across else 2)
     return fig, axes
 
@@ -346,12 +346,12 @@ def _point_handles(profiles: pd.DataFrame, highlight) -> list:
 
 
 def group_rates(panels: dict, *, group: str, order=None, themes=None, width: str = "one",
-                colours: dict | None = None, xlabel: str = "hits per 1,000 tokens (95% bootstrap interval)"):
+                colours: dict | None = None, xlabel: str = "hits per 1,000 tokens (95% two-stage interval)"):
     """Rates of two or more groups per theme, with intervals: a dot plot, one panel per table.
 
     ``panels``: ``{title: table}``, each table with columns ``group``, ``theme``,
-    ``estimate``, ``low``, ``high`` (e.g. :func:`analysis.measures.theme_scores.theme_rates` by
-    group for pooled rates, :func:`analysis.compare.comparisons.interview_means` for means of
+    ``rate``, ``lo``, ``hi`` (e.g. :func:`analysis.measures.theme_scores.theme_rates` by
+    group for pooled rates, :func:`analysis.compare.comparisons.group_rates` for means of
     interviews). One row per theme; groups are offset vertically and keep their colour
     and marker (``colours``: ``{group: colour}``, default
     :func:`analysis.figures.export.theme_style`).
@@ -359,7 +359,7 @@ def group_rates(panels: dict, *, group: str, order=None, themes=None, width: str
     if isinstance(panels, pd.DataFrame):
         panels = {"": panels}
     for title, table in panels.items():
-        _check(table, [group, "theme", "estimate", "low", "high"], f"group_rates panel {title!r}")
+        _check(table, [group, "theme", "rate", "lo", "hi"], f"group_rates panel {title!r}")
     first = next(iter(panels.values()))
     order = list(order or dict.fromkeys(first[group]))
     themes = list(themes or dict.fromkeys(first["theme"]))
@@ -375,8 +375,8 @@ def group_rates(panels: dict, *, group: str, order=None, themes=None, width: str
             for k, (name, offset) in enumerate(zip(order, offsets)):
                 part = table[table[group] == name].set_index("theme").reindex(themes)
                 colour = (colours or {}).get(name) or theme_style(str(name))["color"]
-                ax.errorbar(part["estimate"], y + offset,
-                            xerr=[part["estimate"] - part["low"], part["high"] - part["estimate"]],
+                ax.errorbar(part["rate"], y + offset,
+                            xerr=[part["rate"] - part["lo"], part["hi"] - part["rate"]],
                             fmt=markers[k % len(markers)], color=colour, markersize=3, elinewidth=0.9, capsize=0,
                             label=str(name))
             ax.set_xlim(left=0)
@@ -398,9 +398,12 @@ def keyness_bars(table: pd.DataFrame, *, label: str = "term", n: int = 15, colou
     :func:`~analysis.compare.comparisons.general_usage_keyness`); the ``n`` rows with the largest
     absolute log-odds z are drawn, in that order. Bars take the colour of their
     ``colour_by`` value (a theme, with a legend) or grey. Rows whose ``hatch_by`` equals
-    ``hatch_value`` are hatched ``////``; rows with a zero count on one side are dotted,
-    since their Log Ratio is set by Hardie's 0.5 adjustment rather than by data. The
-    number at each Log Ratio bar is G2; dashed lines in the z panel mark |z| = 1.96.
+    ``hatch_value`` are hatched ``////``; rows with a zero count on one side are white
+    and dotted ("absent in" one side: their Log Ratio's size comes from the smoothing of
+    :func:`analysis.stats.keyness.log_ratio`, only its sign from data). The number at each
+    Log Ratio bar is the Benjamini-Hochberg q-value of the turn test (``q_turns``) when
+    the table has it, else G2. No |z| = 1.96 line: with many concepts tested and tokens
+    that are not independent, it marks nothing.
     """
     _check(table, [label, "log_ratio", "log_odds_z", "g2", "target_count", "reference_count"], "keyness_bars")
     top = table.reindex(table["log_odds_z"].abs().sort_values(ascending=False, kind="mergesort").index).head(n)
@@ -411,6 +414,8 @@ def keyness_bars(table: pd.DataFrame, *, label: str = "term", n: int = 15, colou
     zero = (top["target_count"] == 0) | (top["reference_count"] == 0)
     marked = (top[hatch_by] == hatch_value) if hatch_by else pd.Series(False, index=top.index)
     hatches = ["/////" if m else "...." if z else "" for m, z in zip(marked, zero)]
+    colours = ["white" if z else c for c, z in zip(colours, zero)]
+    by_turns = "q_turns" in top.columns
     wide = width == "two"
     with figure_style():
         fig, axes = new_figure(width, aspect=(0.16 + 0.042 * len(top)) * (0.5 if wide else 1), ncols=2, sharey=True)
@@ -420,16 +425,16 @@ def keyness_bars(table: pd.DataFrame, *, label: str = "term", n: int = 15, colou
                 bar.set_hatch(hatch)
             ax.axvline(0, color="black", linewidth=0.5)
             ax.set_xlabel(xlabel)
-        for yi, (lr, g2) in enumerate(zip(top["log_ratio"], top["g2"])):
-            axes[0].annotate(f"{g2:.1f}", (lr, yi), xytext=(2 if lr >= 0 else -2, 0), textcoords="offset points",
+        notes = [f"q {q:.2f}" for q in top["q_turns"]] if by_turns else [f"{g2:.1f}" for g2 in top["g2"]]
+        for yi, (lr, note) in enumerate(zip(top["log_ratio"], notes)):
+            axes[0].annotate(note, (lr, yi), xytext=(2 if lr >= 0 else -2, 0), textcoords="offset points",
                              ha="left" if lr >= 0 else "right", va="center", fontsize=4.8, color="#444444")
         lo, hi = axes[0].get_xlim()
         axes[0].set_xlim(lo - 0.1 * (hi - lo) if lo < 0 else lo, hi + 0.14 * (hi - lo))
-        for x in (-1.96, 1.96):
-            axes[1].axvline(x, color=NEUTRAL_COLOUR, linestyle="--", linewidth=0.5)
         axes[0].set_yticks(y, [str(t).replace("_", " ") for t in top[label]])
         axes[0].tick_params(axis="y", length=0)
-        fig.suptitle(f"> 0: key for {target_name}; < 0: for {reference_name}. Numbers: G2", fontsize=5.5,
+        numbers = "BH q of the turn test" if by_turns else "G2"
+        fig.suptitle(f"> 0: key for {target_name}; < 0: for {reference_name}. Numbers: {numbers}", fontsize=5.5,
                      x=0.02, ha="left")
         handles = []
         if colour_by:
@@ -457,13 +462,13 @@ def term_scatter(table: pd.DataFrame, *, n_labels: int = 12, width: str = "one",
     overlap are skipped; see :func:`place_labels`). Returns ``(fig, ax)``; the labels
     placed and skipped are in ``ax.placed_labels`` and ``ax.skipped_labels``.
     """
-    _check(table, ["term", "per_1000_a", "per_1000_b", "z"], "term_scatter")
+    _check(table, ["term", "rate_a", "rate_b", "z"], "term_scatter")
     a, b = table.attrs.get("a", "group a"), table.attrs.get("b", "group b")
     colours = colours or {a: theme_style(str(a))["color"], b: theme_style(str(b))["color"]}
-    rates = table[["per_1000_a", "per_1000_b"]].to_numpy(float)
+    rates = table[["rate_a", "rate_b"]].to_numpy(float)
     floor = rates[rates > 0].min() / 2
-    x = table["per_1000_b"].where(table["per_1000_b"] > 0, floor).to_numpy()
-    yv = table["per_1000_a"].where(table["per_1000_a"] > 0, floor).to_numpy()
+    x = table["rate_b"].where(table["rate_b"] > 0, floor).to_numpy()
+    yv = table["rate_a"].where(table["rate_a"] > 0, floor).to_numpy()
     order = table["z"].to_numpy()
     top_a = np.argsort(-order, kind="stable")[:n_labels]
     top_b = np.argsort(order, kind="stable")[:n_labels]

@@ -28,11 +28,12 @@ from analysis.measures.frequencies import normalised_bag, term_frequencies
 from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.models import topic_corpus, topic_results
 from analysis.models.topic_results import theme_check
-from analysis.models.topic_results import (default_corpus, default_model, document_topics, place_french,
-                                           selection_table, term_themes, topic_theme_correlation,
-                                           topic_theme_weights)
-from analysis.models.topics import MIN_STABILITY, choose_k
+from analysis.models.topic_results import (HOLDOUT_EVERY, default_corpus, default_model, document_topics,
+                                           place_french, selection_table, split_chunks, term_themes,
+                                           topic_theme_correlation, topic_theme_weights)
+from analysis.models.topics import MIN_STABILITY, choose_k, select_k
 from analysis.corpus.catalog import SEED_DOC_ID
+from analysis.stats.resampling import FEW_TURNS, block_length
 
 COMMAND = "python -m analysis figures"
 FIGURES: dict[str, Callable] = {}
@@ -102,18 +103,21 @@ def _roles_split(turns, seed_doc, k=None):
 
 
 @figure("seed_theme_rates")
-def seed_theme_rates(doc=SEED_DOC_ID, n_boot=2000, seed=0):
-    turns = load_corpus(docs=[doc])
-    hits = theme_hits(turns)
-    rates = theme_rates(turns, hits=hits, n_boot=n_boot, seed=seed)
+def seed_theme_rates(doc=SEED_DOC_ID, n_boot=2000, random_state=0):
+    data = comparisons.corpus_data()
+    own = data["executive"]["doc_id"] == doc   # the seed's rate: its interviewee's turns, as in every figure
+    turns, hits = data["executive"][own].reset_index(drop=True), data["executive_hits"][own].reset_index(drop=True)
+    hits.attrs.update(data["executive_hits"].attrs)
+    rates = theme_rates(turns, hits=hits, n_boot=n_boot, random_state=random_state)
     touching = (hits[hits.attrs["themes"]] > 0).sum().to_dict()
     fig, _ = rate_intervals(rates, touching=touching)
-    widest = rates.assign(width=rates["high"] - rates["low"]).nlargest(1, "width").iloc[0]
-    return fig, (f"Theme rates in {doc} ({int(rates['n_turns'].iloc[0])} turns, "
-                 f"{int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% "
-                 f"percentile bootstrap intervals over turns ({n_boot:,} resamples); at the right, the turns with "
-                 f"at least one hit. The widest interval ({widest['theme']}) runs from {widest['low']:.1f} to "
-                 f"{widest['high']:.1f}: with so few turns, only large differences between themes mean anything.")
+    widest = rates.assign(width=rates["hi"] - rates["lo"]).nlargest(1, "width").iloc[0]
+    return fig, (f"Theme rates in {doc}, over the interviewee's {int(rates['n'].iloc[0])} turns "
+                 f"({int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% intervals "
+                 f"({rates['interval'].iloc[0]}: with so few turns no bootstrap is used; simulated coverage in "
+                 "analysis.stats.coverage); at the right, the turns with at least one hit. The widest interval "
+                 f"({widest['theme']}) runs from {widest['lo']:.1f} to {widest['hi']:.1f}: with six answers, only "
+                 "large differences between themes mean anything.")
 
 
 @figure("theme_introductions")
@@ -161,34 +165,46 @@ def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
 
 
 @figure("topic_model_selection")
-def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=2):
+def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=1):
     ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
     corpus = default_corpus(chunk_tokens, min_df)
     table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
     chosen = {kind: choose_k(table, kind=kind)[0] for kind in table["kind"].unique()}
+    on_fitting = select_k(corpus.matrix, corpus.terms, ks, seeds=seeds, n_jobs=n_jobs)
+    naive = {kind: choose_k(on_fitting, kind=kind)[0] for kind in on_fitting["kind"].unique()}
     fig, _ = selection(table, chosen, min_stability=MIN_STABILITY)
     rows = table.set_index(["kind", "k"])
-    picks = "; ".join(f"{kind.upper()} k = {k} (NPMI {rows.loc[(kind, k), 'npmi_mean']:.3f}, stability "
-                      f"{rows.loc[(kind, k), 'stability']:.2f})" for kind, k in chosen.items())
-    return fig, (f"Choosing the number of topics: NMF and LDA fitted with {len(seeds)} seeds at each k on "
-                 f"{len(corpus.chunks):,} chunks of the English interviews (at least {corpus.chunk_tokens} running "
-                 f"tokens each; {len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks). NPMI and UMass "
-                 "coherence of each topic's 10 top terms over chunk co-occurrence, averaged over topics and seeds; "
-                 "stability: mean cosine of optimally matched topics over all pairs of seeds. Rule: the smallest k "
-                 f"whose NPMI is within one standard error of the best among the k with stability >= {MIN_STABILITY}. "
-                 f"Chosen (rings): {picks}.")
+    picks = "; ".join(f"{kind.upper()} k = {k} (held-out NPMI {rows.loc[(kind, k), 'npmi_mean']:.3f}, stability "
+                      f"{rows.loc[(kind, k), 'stability']:.2f}, chance {rows.loc[(kind, k), 'chance_95']:.2f})"
+                      for kind, k in chosen.items())
+    fitting, heldout = split_chunks(corpus)
+    return fig, (f"Choosing the number of topics over the stated range k = {', '.join(map(str, ks))}: NMF and LDA "
+                 f"fitted with {len(seeds)} random states at each k on {fitting.shape[0]:,} of the {len(corpus.chunks):,} "
+                 f"chunks of the English interviews (at least {corpus.chunk_tokens} running tokens each; "
+                 f"{len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks); one chunk in "
+                 f"{HOLDOUT_EVERY} of each interview ({heldout.shape[0]:,}) held out. NPMI of each topic's 10 top "
+                 "terms over the held-out chunks' co-occurrence (UMass over the fitting chunks), averaged over topics "
+                 "and runs; stability: mean cosine of optimally matched topics over all pairs of runs; dotted: chance, "
+                 "the 95th percentile of the cosines of unmatched topic pairs. Rule: the smallest k whose NPMI is within "
+                 f"one standard error of the best among the k with stability >= {MIN_STABILITY} and above chance. "
+                 f"Chosen (rings): {picks}. Sensitivity: with NPMI on the fitting chunks instead, the rule picks "
+                 f"{'; '.join(f'{kind.upper()} k = {k}' for kind, k in naive.items())}.")
 
 
 @figure("topic_terms")
 def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
     corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
     overall = topic_results.topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
-    shares = dict(zip(range(chosen.k), overall["estimate"]))
+    shares = dict(zip(range(chosen.k), overall["share"]))
     fig, _ = topic_plots.topic_terms(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
-    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (seed {chosen.seed}, the run closest to "
-                 f"the other seeds): each topic's {n} heaviest lemmas and their share of the topic's weight; in "
-                 "brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
-                 "dictionary matches.")
+    rep = chosen.replication
+    unreplicated = ", ".join(rep.loc[~rep["replicated"], "topic"]) or "none"
+    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (random state {chosen.seed}, the run "
+                 f"closest to the other runs): each topic's {n} heaviest lemmas and their share of the topic's weight; "
+                 "in brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
+                 f"dictionary matches. Replication: a topic is replicated when its matched cosine in each of the other "
+                 f"{int(rep['n_other'].iloc[0])} runs exceeds {rep['threshold'].iloc[0]:.2f}, the 95th percentile of "
+                 f"unmatched topic pairs (chance); not replicated: {unreplicated}.")
 
 
 @figure("topic_prevalence")
@@ -199,8 +215,8 @@ def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=
     fig, _ = prevalence_over_time(topic_results.topic_prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
     sizes = corpus.chunks.groupby("doc_id").size()
     return fig, (f"Topic prevalence per English interview against its date ({kind.upper()}, k = {chosen.k}): the "
-                 "token-weighted mean of the interview's chunk topic proportions, with 95% percentile bootstrap "
-                 f"intervals resampling its chunks ({n_boot:,} resamples; {sizes.min()} to {sizes.max()} chunks per "
+                 "token-weighted mean of the interview's chunk topic proportions, with 95% moving-block bootstrap "
+                 f"intervals over its consecutive chunks ({n_boot:,} resamples; {sizes.min()} to {sizes.max()} chunks per "
                  "interview). Colour and marker: organization. All speakers are counted: ten caption transcripts "
                  "cannot separate host and guest.")
 
@@ -227,11 +243,14 @@ def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, 
     english = topic_results.topic_prevalence(document_topics(chosen, corpus), by="doc_id", n_boot=1)
     fig, _ = seed_in_space(english, placed.prevalence, placed.per_turn, chosen.labels(),
                            theme_turns=check["turns"], theme_topic=check["topic"])
+    g = placed.glossary
     return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
                  f"through the French-English lemma glossary: {placed.projection.share_projected:.0%} of its content "
                  "tokens reached the model's vocabulary. Left: topic shares of each English interview (grey) and of "
-                 f"the seed (star; 95% bootstrap interval over its {len(placed.chunks)} chunks, degenerate with so "
-                 "few). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
+                 f"the seed (star; 95% interval over {g['draws']} draws that each resample its {len(placed.chunks)} "
+                 f"chunks and drop {g['drop']:.0%} of the glossary entries at random; the glossary alone moves the mix "
+                 f"by a median total-variation distance of {g['tv_median']:.2f} (95th percentile {g['tv_95']:.2f}) and "
+                 f"changes the dominant topic in {g['dominant_changed']:.0%} of draws). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
                  f"compute scarcity ({', '.join(map(str, check['turns']))}); dashed: the compute topic "
                  f"{check['label']}, the topic with most weight on compute terms. Pooled, those turns give it "
                  f"{check['share_in_theme_turns']:.0%}, the other turns {check['share_in_other_turns']:.0%}.")
@@ -259,7 +278,7 @@ def sized_figure(name: str, widths=("one", "two")):
 
 
 def _interval(row) -> str:
-    return f"{row['estimate']:.1f} [{row['low']:.1f}, {row['high']:.1f}]"
+    return f"{row['rate']:.1f} [{row['lo']:.1f}, {row['hi']:.1f}]"
 
 
 def _short_name(prof, doc) -> str:
@@ -268,89 +287,135 @@ def _short_name(prof, doc) -> str:
     return f"the {rows.iloc[0].split(';')[0].split()[-1]} interview" if len(rows) else doc
 
 
+def _differences(diff, loo, sensitivity, *, digits=2) -> str:
+    """'compute +2.32 [0.17, 5.49], q 0.04, leave-one-out -0.06 to 2.32, seed in: +2.1' per theme."""
+    loo, sens = loo.set_index("theme"), sensitivity.set_index("theme")
+    f = f"+.{digits}f"
+    return "; ".join(
+        f"{comparison_plots.theme_label(r.theme)} {r.diff:{f}} [{r.lo:{f}}, {r.hi:{f}}], q = {r.q_value:.2f}, "
+        f"leave-one-interview-out {loo.loc[r.theme, 'loo_min']:{f}} to {loo.loc[r.theme, 'loo_max']:{f}}, "
+        f"seed included {sens.loc[r.theme, 'diff']:{f}}"
+        for r in diff.itertuples())
+
+
 @sized_figure("theme_forest")
 def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
-                 seed_doc=SEED_DOC_ID, n_boot=2000, seed=0):
-    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+                 seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0):
+    prof = comparisons.executive_profiles(n_boot=n_boot, random_state=random_state)
     fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width)
     own = prof[prof["doc_id"] == seed_doc].set_index("theme")
     whole = prof.drop_duplicates("doc_id")
     n_chunked = int((whole["speech"] == "whole conversation").sum())
+    n_themes = prof["theme"].nunique()
     rates = "; ".join(f"{comparison_plots.theme_label(t)} {_interval(own.loc[t])}" for t in themes)
+    sizes = whole.loc[whole["doc_id"] != seed_doc, "n"]
+    few = int((sizes < FEW_TURNS).sum())
+    lengths = [block_length(int(k)) for k in sizes[sizes >= FEW_TURNS]]
     return fig, (f"Theme rates per interview: dictionary hits per 1,000 tokens of the executive's own turns, with "
-                 f"95% percentile bootstrap intervals over turns ({n_boot:,} resamples). Open dots: the {n_chunked} "
-                 "automatic caption transcripts without speaker names, counted whole (host included). Star: the "
-                 f"Pineau interview ({int(own['n_turns'].iloc[0])} turns, {int(own['n_tokens'].iloc[0]):,} tokens): "
-                 f"{rates}. Dashed: median of the other interviews. Symmetric-log axis (linear below 1).")
+                 f"95% intervals from a moving-block bootstrap over consecutive turns ({n_boot:,} resamples; blocks of "
+                 f"the cube root of the number of turns, {min(lengths)} to {max(lengths)} turns; {few} other interview"
+                 f"{'s' if few != 1 else ''} with fewer than {FEW_TURNS} turns get the closed-form interval of the seed). "
+                 f"Open dots: the {n_chunked} automatic caption transcripts "
+                 "without speaker names, counted whole (host included), resampled in blocks of ~250-token chunks. "
+                 f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
+                 f"{int(own['n_tokens'].iloc[0]):,} tokens; {own['interval'].iloc[0]}): {rates}. Dashed: median of "
+                 f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown. Symmetric-log axis "
+                 "(linear below 1).")
 
 
 @sized_figure("theme_heatmap")
-def theme_heatmap(width="two", seed_doc=SEED_DOC_ID, n_boot=2000, seed=0):
-    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
+def theme_heatmap(width="two", seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0):
+    prof = comparisons.executive_profiles(n_boot=n_boot, random_state=random_state)
     fig, _ = comparison_plots.heatmap(prof, highlight=seed_doc, width=width)
     docs = prof.drop_duplicates("doc_id").set_index("doc_id")["n_tokens"]
     others = docs.drop(index=[seed_doc], errors="ignore")
     return fig, (f"Theme x interview: hits per 1,000 tokens of each of the dictionary's themes in each of the "
                  f"{len(docs)} interviews (executive's turns; whole transcript where speakers are not named), in date "
                  f"order; {_short_name(prof, seed_doc)} outlined. Colour on a symmetric-log scale; the numbers are the "
-                 "estimates (0: no hit; 0.0: below 0.05). Intervals are in the forest plot: the outlined row rests on "
-                 f"{int(docs.get(seed_doc, 0)):,} tokens, the others on {int(others.min()):,} to "
-                 f"{int(others.max()):,}.")
+                 "estimates (0: no hit; 0.0: below 0.05). Descriptive only, no comparison is tested here; intervals "
+                 f"are in the forest plot: the outlined row rests on {int(docs.get(seed_doc, 0)):,} tokens, the others "
+                 f"on {int(others.min()):,} to {int(others.max()):,}.")
+
+
+def _period_units(cut, include_seed):
+    units = comparisons.group_units(include_seed=include_seed)
+    units["period"] = [comparisons.period_of(d, p, cut) for d, p in zip(units["date"], units["date_precision"])]
+    return units
 
 
 @sized_figure("themes_over_time")
 def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
-                     cut="2022-11-30", seed_doc=SEED_DOC_ID, exclude=(SEED_DOC_ID,), n_boot=2000, seed=0):
-    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
-    prof["period"] = [comparisons.period_of(d, p, cut) for d, p in zip(prof["date"], prof["date_precision"])]
-    kept = prof[~prof["doc_id"].isin(exclude)]
-    means = comparisons.interview_means(kept, group="period", themes=themes, n_boot=n_boot, seed=seed)
+                     cut="2022-11-30", seed_doc=SEED_DOC_ID, include_seed=comparisons.SEED_IN_GROUPS, n_boot=2000,
+                     random_state=0):
+    prof = comparisons.executive_profiles(n_boot=n_boot, random_state=random_state)
+    units = _period_units(cut, include_seed)
+    all_themes = units.attrs["themes"]
+    means = comparisons.group_rates(units, group="period", themes=themes, n_boot=n_boot, random_state=random_state)
     chatgpt = str(cut) == comparisons.CHATGPT_RELEASE
     fig, _ = comparison_plots.over_time(prof, themes, cut=cut, means=means, highlight=seed_doc, width=width,
                                         cut_label="ChatGPT" if chatgpt else str(cut))
-    wide = kept.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
-    diff = comparisons.group_difference(wide.assign(one=1), group="period", a="after", b="before",
-                                        value_cols=list(themes), token_col="one", per=1, n_boot=n_boot, seed=seed)
-    n = kept.drop_duplicates("doc_id")["period"].value_counts()
-    change = "; ".join(f"{comparison_plots.theme_label(r.feature)} {r.difference:+.2f} [{r.low:+.2f}, {r.high:+.2f}]"
-                       for r in diff.itertuples())
+    diff = comparisons.group_difference(units, group="period", a="after", b="before", themes=all_themes,
+                                        n_boot=n_boot, random_state=random_state)
+    loo = comparisons.leave_one_out(units, group="period", a="after", b="before", themes=all_themes)
+    other = _period_units(cut, not include_seed)
+    sens = comparisons.leave_one_out(other, group="period", a="after", b="before", themes=all_themes)
+    shown = diff[diff["theme"].isin(themes)]
+    n = units.drop_duplicates("doc_id")["period"].value_counts()
+    persons = units.groupby("period")["person"].nunique()
     release = " (ChatGPT's release)" if chatgpt else ""
-    per_doc = kept.drop_duplicates("doc_id")
+    per_doc = units.drop_duplicates("doc_id")
     whole = per_doc[per_doc["speech"] == "whole conversation"]["period"].value_counts()
-    left_out = f", {_short_name(prof, seed_doc)} (star) left out" if seed_doc in exclude else ""
+    rule = "the Pineau print interview (star) left out of the means by the project's rule" if not include_seed \
+        else "the Pineau interview (star) included"
     return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
-                 f"bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
-                 f"after {cut}{release}, with 95% bootstrap intervals over interviews ({n.get('before', 0)} before, "
-                 f"{n.get('after', 0)} after{left_out}). Change after minus before: {change} per 1,000 tokens. "
+                 f"block-bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
+                 f"after {cut}{release}, 95% two-stage bootstrap intervals (persons, then turns in blocks; "
+                 f"{n.get('before', 0)} interviews of {persons.get('before', 0)} people before, {n.get('after', 0)} of "
+                 f"{persons.get('after', 0)} after; {rule}). Change after minus before, per 1,000 tokens, with its "
+                 f"Benjamini-Hochberg q over the {len(all_themes)} themes tested ({len(themes)} shown): "
+                 f"{_differences(shown, loo, sens)}. "
                  f"Caption transcripts counted whole (open dots): {whole.get('before', 0)} of {n.get('before', 0)} "
                  f"before the cut, {whole.get('after', 0)} of {n.get('after', 0)} after: format and period are "
                  "confounded.")
 
 
 @sized_figure("meta_vs_others", widths=("one",))
-def meta_vs_others(width="one", organization="Meta", n_boot=2000, seed=0):
-    data = comparisons.corpus_data()
-    execs = data["executive"].assign(company=lambda d: comparisons.company_groups(d["organization"], organization))
-    pooled = theme_rates(execs, by="company", hits=data["executive_hits"], n_boot=n_boot, seed=seed)
-    prof = comparisons.executive_profiles(n_boot=n_boot, seed=seed)
-    prof["company"] = comparisons.company_groups(prof["organization"], organization)
-    means = comparisons.interview_means(prof, group="company", n_boot=n_boot, seed=seed)
+def meta_vs_others(width="one", organization="Meta", include_seed=comparisons.SEED_IN_GROUPS, n_boot=2000,
+                   random_state=0):
+    units = comparisons.group_units(include_seed=include_seed)
+    units["company"] = comparisons.company_groups(units["organization"], organization)
+    themes = units.attrs["themes"]
     other = "other companies"
+    panels = {label: comparisons.group_rates(units, group="company", statistic=stat, n_boot=n_boot,
+                                             random_state=random_state)
+              for label, stat in (("pooled over turns", "pooled"), ("mean of interviews", "mean"))}
     colours = {organization: comparison_plots.theme_style(organization)["color"],
                other: comparison_plots.NEUTRAL_COLOUR}
-    fig, _ = comparison_plots.group_rates({"pooled over turns": pooled, "mean of interviews": means}, group="company",
-                                          order=[organization, other], width=width, colours=colours)
-    docs = prof.drop_duplicates("doc_id")
-    voices = sorted({n for i in docs.loc[docs["company"] == organization, "interviewee"] for n in i.split("; ")})
+    fig, _ = comparison_plots.group_rates(panels, group="company", order=[organization, other], width=width,
+                                          colours=colours)
+    diff = comparisons.group_difference(units, group="company", a=organization, b=other, n_boot=n_boot,
+                                        random_state=random_state)
+    loo = comparisons.leave_one_out(units, group="company", a=organization, b=other)
+    flipped = comparisons.group_units(include_seed=not include_seed)
+    flipped["company"] = comparisons.company_groups(flipped["organization"], organization)
+    sens = comparisons.leave_one_out(flipped, group="company", a=organization, b=other)
+    docs = units.drop_duplicates("doc_id")
+    voices = sorted(set(docs.loc[docs["company"] == organization, "person"]))
     n_docs = docs["company"].value_counts()
-    tokens = pooled.drop_duplicates("company").set_index("company")["n_tokens"]
+    people = units.groupby("company")["person"].nunique()
+    tokens = units.groupby("company")["n_tokens"].sum()
+    best = diff.loc[diff["q_value"].idxmin()]
+    rule = "the Pineau print interview left out by the project's rule" if not include_seed else "the Pineau interview included"
     return fig, (f"{organization} voices ({', '.join(voices)}; {n_docs.get(organization, 0)} interviews, "
-                 f"{int(tokens.get(organization, 0)):,} tokens) against {n_docs.get(other, 0)} interviews of other "
-                 f"companies ({int(tokens.get(other, 0)):,} tokens). Left: rates pooled over all turns of each group, "
-                 "95% bootstrap intervals over turns (long interviews weigh more; ignores differences between "
-                 "interviews). Right: mean of the interviews' rates, 95% bootstrap intervals over interviews (each "
-                 f"interview counts once, so a {int(docs['n_tokens'].min()):,}-token interview weighs as much as a "
-                 f"{int(docs['n_tokens'].max()):,}-token one).")
+                 f"{int(tokens.get(organization, 0)):,} tokens) against {n_docs.get(other, 0)} interviews of "
+                 f"{people.get(other, 0)} people at other companies ({int(tokens.get(other, 0)):,} tokens); {rule}. "
+                 "Left: rates pooled over all turns of each group (long interviews weigh more); right: mean of the "
+                 "interviews' rates (each interview once). 95% two-stage bootstrap intervals: persons (repeated "
+                 f"interviews of one person are one draw, so {organization} rests on {people.get(organization, 0)} "
+                 "draws), then turns in blocks. Difference of means, "
+                 f"{len(themes)} themes tested: the smallest Benjamini-Hochberg q is {best['q_value']:.2f} "
+                 f"({comparison_plots.theme_label(best['theme'])}); "
+                 f"{_differences(diff[diff['theme'] == best['theme']], loo, sens)}.")
 
 
 def _seed_and_english(seed_doc):
@@ -358,27 +423,35 @@ def _seed_and_english(seed_doc):
     execs = data["executive"]
     side = execs.assign(side=execs["doc_id"].eq(seed_doc).map({True: "seed", False: "reference"}))
     english = side[(side["side"] == "seed") | (side["lang"] == "en")]
-    return english, comparisons.concept_counts(english, by="side")
+    return english, comparisons.concept_counts(english, by="side"), comparisons.concept_turns(english, by="side")
 
 
 @sized_figure("concept_keyness", widths=("one",))
 def concept_keyness(width="one", seed_doc=SEED_DOC_ID, n=15):
-    turns, counts = _seed_and_english(seed_doc)
+    turns, counts, by_turns = _seed_and_english(seed_doc)
     table = comparisons.concept_keyness(counts.loc["seed"], counts.loc["reference"],
                                         target_size=counts.loc["seed", "n_tokens"],
                                         reference_size=counts.loc["reference", "n_tokens"],
-                                        themes=counts.attrs["themes"])
+                                        themes=counts.attrs["themes"], target_turns=by_turns.loc["seed"],
+                                        reference_turns=by_turns.loc["reference"])
     name = turns.loc[turns["side"] == "seed", "interviewee"].iloc[0]
     fig, _ = comparison_plots.keyness_bars(table, label="concept", n=n, colour_by="theme", width=width,
                                            target_name=name.split()[-1], reference_name="English interviews")
+    kept = table[table["significant"]]
+    survivors = ", ".join(kept["concept"]) or "none"
     return fig, (f"Keyness of the dictionary's concepts, {name} in {seed_doc} "
-                 f"({int(counts.loc['seed', 'n_tokens']):,} tokens of the executive's turns) against the other English "
-                 f"interviews ({int(counts.loc['reference', 'n_tokens']):,} tokens), compared through the concept "
-                 "space, never French words against English ones. Left: Hardie's Log Ratio "
-                 "(log2 of the ratio of rates), with Dunning's G2 at each bar; right: Monroe, Colaresi and Quinn's "
-                 "log-odds z with an informative Dirichlet prior (pooled counts, weight = the smaller side's size), "
-                 f"dashed at |z| = 1.96. The {n} concepts with the largest |z|; colour: theme. Dotted: a zero count on "
-                 "one side, where the Log Ratio comes from the 0.5 adjustment, not from data.")
+                 f"({int(counts.loc['seed', 'n_tokens']):,} tokens in {table.attrs['n_turns_target']} interviewee turns) "
+                 f"against the other English interviews ({int(counts.loc['reference', 'n_tokens']):,} tokens, "
+                 f"{table.attrs['n_turns_reference']:,} turns or chunks), compared through the concept space, never "
+                 f"French words against English ones. {len(table)} concepts tested. Significance by turns: Fisher's "
+                 "exact test on the turns touching each concept (five hits in one answer count once), "
+                 f"Benjamini-Hochberg over the {len(table)} concepts; q < {table.attrs['alpha']} for {len(kept)}: "
+                 f"{survivors} (number at each bar: q). Left: Hardie's Log Ratio (log2 of the ratio of rates); white "
+                 "dotted bars: a concept absent on one side, whose sign is data but whose length comes from the "
+                 "smoothing (0.5 / smaller side added to both rates). Right: Monroe, Colaresi and Quinn's log-odds z "
+                 f"with an informative Dirichlet prior (pooled counts, weight {comparisons.PRIOR_WEIGHT} times the "
+                 f"smaller side's size, so that rare concepts shrink). The {n} concepts with the largest |z|; colour: "
+                 "theme.")
 
 
 @sized_figure("french_keyness", widths=("one",))
@@ -399,10 +472,12 @@ def french_keyness(width="one", seed_doc=SEED_DOC_ID, n=15, reference_size=1e9, 
     return fig, (f"Content lemmas of {name}'s turns in {seed_doc} ({int(own['n_tokens'].sum()):,} tokens; lemmas seen "
                  f"at least {min_count} times) against general {language} usage (wordfreq's large {language} list, "
                  "lemma frequency = sum "
-                 f"of its forms; nominal reference size {reference_size:.0e} tokens). Left: Log Ratio with G2 at each "
-                 "bar; right: log-odds z with the reference frequencies as the Dirichlet prior. Hatched: multiword "
-                 "terms, whose reference frequency is wordfreq's estimate for the words in sequence, an upper bound, "
-                 "so their keyness is understated.")
+                 f"of its forms; nominal reference size {reference_size:.0e} tokens). {len(table)} lemmas tested; G2 "
+                 "treats every token as independent and the reference as exact, so it is a ranking, not a test (its "
+                 f"Benjamini-Hochberg q is below 0.05 for {int(table['significant'].sum())} of them, an upper bound). "
+                 "Left: Log Ratio with G2 at each bar; right: log-odds z with the reference frequencies as the "
+                 "Dirichlet prior. Hatched: multiword terms, whose reference frequency is wordfreq's estimate for the "
+                 "words in sequence, an upper bound, so their keyness is understated.")
 
 
 @sized_figure("term_scatter")

@@ -43,7 +43,7 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
     sees how few turns an interval rests on. A theme with no hit is marked as such: its
     [0, 0] interval does not mean the true rate is zero.
     """
-    _check(rates, ["theme", "estimate", "low", "high", "n_turns", "n_tokens"], "rate_intervals")
+    _check(rates, ["theme", "rate", "lo", "hi", "n", "n_tokens"], "rate_intervals")
     if rates.get("doc_id", pd.Series(["x"])).nunique() > 1:
         raise ValueError("rate_intervals draws one document: filter the rates table to one doc_id first")
     data = rates.reset_index(drop=True)
@@ -52,18 +52,18 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
         fig, ax = new_figure("one", aspect=0.62)
         for yi, row in zip(y, data.itertuples(index=False)):
             style = theme_style(row.theme)
-            ax.plot([row.low, row.high], [yi, yi], color=style["color"], linewidth=1.6, solid_capstyle="butt")
-            empty = row.estimate == 0
-            ax.plot(row.estimate, yi, marker=style["marker"], color=style["color"], markersize=4.5,
+            ax.plot([row.lo, row.hi], [yi, yi], color=style["color"], linewidth=1.6, solid_capstyle="butt")
+            empty = row.rate == 0
+            ax.plot(row.rate, yi, marker=style["marker"], color=style["color"], markersize=4.5,
                     markerfacecolor="white" if empty else style["color"], markeredgewidth=0.8, zorder=3)
             if empty:
-                ax.text(row.high, yi, "   no hit", va="center", color=NEUTRAL_COLOUR, fontsize=5.5)
+                ax.text(row.hi, yi, "   no hit", va="center", color=NEUTRAL_COLOUR, fontsize=5.5)
         ax.set_yticks(y, [theme_label(t) for t in data["theme"]])
-        right = float(data["high"].max()) * 1.12 or 1.0
+        right = float(data["hi"].max()) * 1.12 or 1.0
         ax.set_xlim(-right * 0.02, right)
         if touching is not None:
             for yi, theme in zip(y, data["theme"]):
-                ax.annotate(f"{touching.get(theme, 0)}/{int(data['n_turns'].iloc[0])}", (1.0, yi),
+                ax.annotate(f"{touching.get(theme, 0)}/{int(data['n'].iloc[0])}", (1.0, yi),
                             xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=5.5)
             ax.annotate("turns\nwith a hit", (1.0, 1.0), xycoords="axes fraction", xytext=(4, 2),
@@ -71,7 +71,7 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
         level = rates.attrs.get("level", 0.95)
         n_boot = rates.attrs.get("n_boot")
         ax.set_xlabel(f"hits per 1,000 tokens ({level:.0%} bootstrap interval)")
-        ax.set_title(title or f"{int(data['n_turns'].iloc[0])} turns, {int(data['n_tokens'].iloc[0]):,} tokens"
+        ax.set_title(title or f"{int(data['n'].iloc[0])} turns, {int(data['n_tokens'].iloc[0]):,} tokens"
                      + (f"; {n_boot:,} resamples" if n_boot else ""))
         ax.tick_params(axis="y", length=0)
     return fig, ax

@@ -25,10 +25,13 @@ def _grid(n: int, ncols: int = 5) -> tuple[int, int]:
 def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
     """NPMI (mean +- sd over seeds), UMass and stability against k, one line per model kind.
 
-    ``chosen``: ``{kind: k}``, drawn as an open ring around the chosen point.
+    ``chosen``: ``{kind: k}``, drawn as an open ring around the chosen point. With a
+    ``chance_95`` column, the stability panel also draws each kind's chance baseline
+    (dotted, crosses): the 95th percentile of unmatched topic pairs' cosines.
     """
-    panels = [("npmi_mean", "NPMI coherence (higher is better)"), ("umass_mean", "UMass coherence (closer to 0 is better)"),
-              ("stability", "stability across seeds (matched cosine)")]
+    held = "held-out " if table.attrs.get("heldout") else ""
+    panels = [("npmi_mean", f"{held}NPMI coherence (higher is better)"), ("umass_mean", "UMass coherence (closer to 0 is better)"),
+              ("stability", "stability across runs (matched cosine)")]
     with figure_style():
         fig, axes = new_figure("two", aspect=0.3, ncols=3)
         for ax, (column, title) in zip(axes, panels):
@@ -41,6 +44,9 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
                                 markersize=3, **kw)
                 else:
                     ax.plot(part["k"], part[column], markersize=3, **kw)
+                if column == "stability" and "chance_95" in part.columns:
+                    ax.plot(part["k"], part["chance_95"], color=kw["color"], linestyle=":", linewidth=0.7,
+                            marker="x", markersize=2.5)
                 if kind in chosen:
                     row = part[part["k"] == chosen[kind]]
                     ax.plot(row["k"], row[column], marker="o", markersize=8, markerfacecolor="none",
@@ -55,8 +61,11 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
         n_seeds = int(table["n_seeds"].iloc[0])
         axes[0].plot([], [], marker="o", markersize=8, markerfacecolor="none", markeredgecolor="black",
                      linestyle="none", label="chosen k")
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3,
-                   title=f"{n_seeds} seeds per k; error bars: sd of NPMI over seeds")
+        if "chance_95" in table.columns:
+            axes[0].plot([], [], color="black", linestyle=":", marker="x", markersize=2.5, linewidth=0.7,
+                         label="chance (stability panel)")
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4,
+                   title=f"{n_seeds} random states per k; error bars: sd of NPMI over runs")
     return fig, axes
 
 
@@ -125,13 +134,13 @@ def prevalence_over_time(prevalence: pd.DataFrame, documents: pd.DataFrame, labe
                                sharex=True, sharey=True)
         for ax in axes.flat[len(topics):]:
             ax.set_visible(False)
-        top = float(data["high"].max()) * 1.05
+        top = float(data["hi"].max()) * 1.05
         for ax, topic, label in zip(axes.flat, topics, labels):
             part = data[data["topic"] == topic]
             for org, rows in part.groupby("organization", sort=True):
                 style = theme_style(org)
-                ax.vlines(rows["when"], rows["low"], rows["high"], color=style["color"], linewidth=0.7)
-                ax.plot(rows["when"], rows["estimate"], linestyle="none", marker=style["marker"],
+                ax.vlines(rows["when"], rows["lo"], rows["hi"], color=style["color"], linewidth=0.7)
+                ax.plot(rows["when"], rows["share"], linestyle="none", marker=style["marker"],
                         color=style["color"], markersize=2.6, label=org)
             ax.set_title(label, fontsize=5)
             ax.set_ylim(0, top)
@@ -161,13 +170,13 @@ def seed_in_space(english: pd.DataFrame, seed: pd.DataFrame, per_turn: pd.DataFr
         fig, (left, right) = new_figure("two", aspect=0.42, ncols=2, gridspec_kw={"width_ratios": [1.1, 1]})
         rng = np.random.default_rng(0)
         for yi, topic in zip(y, topics):
-            values = english.loc[english["topic"] == topic, "estimate"].to_numpy()
+            values = english.loc[english["topic"] == topic, "share"].to_numpy()
             left.plot(values, yi + rng.uniform(-0.18, 0.18, len(values)), linestyle="none", marker="o",
                       markersize=2.2, color=NEUTRAL_COLOUR, label="English interview" if yi == y[0] else None)
             row = seed[seed["topic"] == topic].iloc[0]
             hs = highlight_style()
-            left.plot([row["low"], row["high"]], [yi, yi], color=hs["color"], linewidth=1.2)
-            left.plot(row["estimate"], yi, marker="*", color=hs["color"], markersize=6, linestyle="none",
+            left.plot([row["lo"], row["hi"]], [yi, yi], color=hs["color"], linewidth=1.2)
+            left.plot(row["share"], yi, marker="*", color=hs["color"], markersize=6, linestyle="none",
                       label=seed_name if yi == y[0] else None, zorder=3)
         left.set_yticks(y, labels)
         left.tick_params(axis="y", length=0)

@@ -47,7 +47,7 @@ import pandas as pd
 
 from analysis.measures.theme_scores import KEY_COLUMNS, theme_hits
 from analysis.corpus.catalog import role_labels
-from scipy.stats import norm
+from analysis.stats.intervals import wilson as wilson_interval  # Wilson (1927) via scipy, one implementation
 
 INTERVIEWER, INTERVIEWEE = "interviewer", "interviewee"
 REQUIRED = ("doc_id", "turn_id", "role", "speaker_labels")
@@ -268,30 +268,6 @@ def uptake_matrix(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, doc=
     result.attrs.update(n_pairs=len(pairs), n_questions=dict(zip(names, n_questions.tolist())),
                         docs=sorted(set(pairs["doc_id"])), normalize=bool(normalize))
     return _report(result, left_out)
-
-
-def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion successes / n (Wilson 1927, *JASA* 22:209).
-
-    centre = (p + z²/2n) / (1 + z²/n), half-width = z / (1 + z²/n) x sqrt(p(1-p)/n + z²/4n²),
-    with p = successes / n and z the normal quantile of the level (1.96 for 95%). Unlike the
-    normal (Wald) interval it stays inside [0, 1] and behaves at p = 0 or 1 with small n
-    (Brown, Cai and DasGupta 2001). NaNs for n = 0. It treats the n trials as independent:
-    pairs (or turns) from one interview are not quite, so read it as a lower bound on the
-    uncertainty. Used for uptake rates here and for precision and recall in
-    :mod:`analysis.measures.validation`.
-    """
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
-    if n < 0 or not 0 <= successes <= n:
-        raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
-    if n == 0:
-        return math.nan, math.nan
-    z = float(norm.ppf((1 + level) / 2))
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, themes=None,

@@ -2,10 +2,11 @@
 
 * Per turn: hits of each theme of the concept dictionary (:mod:`analysis.text.themes`) in
   the turn's bag of tokens. Works for full-text and features-only documents alike.
-* Per group (interview, speaker role, organization...): hits per 1,000 tokens, the ratio
-  of summed hits to summed tokens, and the share of turns touching each theme, each with
-  a percentile bootstrap interval from resampling whole turns (Efron & Tibshirani 1993,
-  ch. 13; :mod:`analysis.stats.bootstrap`).
+* Per group of ordered turns (an interview): hits per 1,000 tokens, the ratio of summed
+  hits to summed tokens, and the share of turns touching each theme, each with the
+  interval of the project's one design (:mod:`analysis.stats`): a moving-block bootstrap
+  over consecutive turns, or closed-form intervals for an interview of few turns.
+  Groups pooled over interviews: :func:`analysis.compare.comparisons.group_rates`.
 
 Rates are comparable across languages because French and English terms map to the same
 concepts; raw word counts never are. Documents cut into fixed-size chunks (captions with
@@ -46,41 +47,41 @@ def _with_group(hits: pd.DataFrame, turns: pd.DataFrame, by) -> tuple[pd.DataFra
 
 
 def theme_rates(turns: pd.DataFrame, *, by="doc_id", hits: pd.DataFrame | None = None, n_boot: int = 2000,
-                level: float = 0.95, seed: int = 0) -> pd.DataFrame:
-    """Hits per 1,000 tokens of each theme per group, with bootstrap intervals over turns.
+                level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
+    """Hits per 1,000 tokens of each theme per group of ordered turns, with intervals.
 
-    Returns the group column(s), ``theme``, ``estimate``, ``low``, ``high``, ``n_turns``,
-    ``n_tokens`` (one row per group x theme).
+    ``by`` should name one interview per group (``doc_id``, or ``doc_id`` and ``role``):
+    the block bootstrap follows the order of turns. ``design``: see
+    :mod:`analysis.stats.bootstrap`. Returns the group column(s), ``theme``, ``rate``,
+    ``lo``, ``hi``, ``n`` (turns), ``n_tokens``, ``interval`` (one row per group x theme).
     """
     hits = theme_hits(turns) if hits is None else hits
     themes = hits.attrs.get("themes") or [c for c in hits.columns if c not in KEY_COLUMNS]
     data, groups = _with_group(hits, turns, by)
     table = bootstrap_table(data, group=groups or None, value_cols=themes, token_col="n_tokens",
-                            per=1000, n_boot=n_boot, level=level, seed=seed)
+                            n_boot=n_boot, level=level, random_state=random_state, design=design)
     return table.rename(columns={"feature": "theme"})
 
 
 def theme_shares(turns: pd.DataFrame, *, by="doc_id", hits: pd.DataFrame | None = None, n_boot: int = 2000,
-                 level: float = 0.95, seed: int = 0) -> pd.DataFrame:
-    """Share of turns (0-1) touching each theme per group, with bootstrap intervals.
+                 level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
+    """Share of turns (0-1) touching each theme per group, with intervals (Wilson for few turns).
 
-    The share is the rate of "turns with at least one hit" per turn: computed with the
-    same bootstrap by giving every turn a weight of one.
+    Returns the group column(s), ``theme``, ``share``, ``lo``, ``hi``, ``n``, ``interval``.
     """
     hits = theme_hits(turns) if hits is None else hits
     themes = hits.attrs.get("themes") or [c for c in hits.columns if c not in KEY_COLUMNS]
     flags = hits.copy()
     flags[themes] = (flags[themes] > 0).astype(int)
-    flags["one_turn"] = 1
     data, groups = _with_group(flags, turns, by)
-    table = bootstrap_table(data, group=groups or None, value_cols=themes, token_col="one_turn",
-                            per=1, n_boot=n_boot, level=level, seed=seed)
-    return table.rename(columns={"feature": "theme"}).drop(columns=["n_tokens"])
+    table = bootstrap_table(data, group=groups or None, value_cols=themes, statistic="share",
+                            n_boot=n_boot, level=level, random_state=random_state, design=design)
+    return table.rename(columns={"feature": "theme"})
 
 
 def rate_matrix(rates: pd.DataFrame, *, index="doc_id") -> pd.DataFrame:
     """Group x theme matrix of rate estimates (for heatmaps)."""
-    return rates.pivot(index=index, columns="theme", values="estimate")
+    return rates.pivot(index=index, columns="theme", values="rate")
 
 
 def seed_standing(rates: pd.DataFrame, seed_doc: str, theme: str) -> dict:
@@ -90,8 +91,8 @@ def seed_standing(rates: pd.DataFrame, seed_doc: str, theme: str) -> dict:
         raise ValueError(f"{seed_doc!r} is not among the rated documents")
     row = part.loc[seed_doc]
     others = part.drop(index=seed_doc)
-    return {"theme": theme, "estimate": float(row["estimate"]), "low": float(row["low"]),
-            "high": float(row["high"]), "rank": int((part["estimate"] > row["estimate"]).sum() + 1),
-            "n_documents": len(part), "others_median": float(np.median(others["estimate"])),
-            "others_above_interval": int((others["estimate"] > row["high"]).sum()),
-            "others_below_interval": int((others["estimate"] < row["low"]).sum())}
+    return {"theme": theme, "rate": float(row["rate"]), "lo": float(row["lo"]),
+            "hi": float(row["hi"]), "rank": int((part["rate"] > row["rate"]).sum() + 1),
+            "n_documents": len(part), "others_median": float(np.median(others["rate"])),
+            "others_above_interval": int((others["rate"] > row["hi"]).sum()),
+            "others_below_interval": int((others["rate"] < row["lo"]).sum())}

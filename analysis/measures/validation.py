@@ -42,7 +42,7 @@ import pandas as pd
 
 from analysis.measures.concordance import kwic
 from analysis.corpus.load import load_corpus, turn_counts
-from analysis.measures.dynamics import wilson_interval  # one implementation of Wilson (1927) for the package
+from analysis.stats.intervals import wilson as wilson_interval  # Wilson (1927) via scipy, one implementation
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
 from analysis.measures.theme_scores import theme_hits

@@ -115,7 +115,8 @@ def load_glossary(path=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*COLUMNS, "line", "english"])
 
 
-def _lookup(glossary) -> dict[str, tuple]:
+def glossary_lookup(glossary) -> dict[str, tuple]:
+    """``{fr_lemma: English alternatives}`` from a glossary path, table or dict (None: the corpus glossary)."""
     table = load_glossary(glossary) if glossary is None or isinstance(glossary, (str, Path)) else glossary
     if isinstance(table, dict):
         return table
@@ -142,7 +143,7 @@ def missing_lemmas(turns: pd.DataFrame | None = None, glossary=None) -> pd.DataF
     Default: the French documents of the corpus. An empty table means full coverage.
     """
     turns = french_turns(turns)
-    lookup = _lookup(glossary)
+    lookup = glossary_lookup(glossary)
     counts, docs = Counter(), {}
     for doc_id, bag in zip(turns["doc_id"], _lemma_bags(turns)):
         for term, n in bag.items():
@@ -194,7 +195,7 @@ def project_bag(bag, glossary, vocabulary) -> tuple[Counter, pd.DataFrame]:
     ``projected`` (its count if projected, else 0). A lemma without a glossary entry is
     an error: see :func:`check_coverage`.
     """
-    lookup = _lookup(glossary)
+    lookup = glossary_lookup(glossary)
     vocabulary = vocabulary if isinstance(vocabulary, (set, frozenset, dict)) else set(vocabulary)
     missing = sorted(t for t in bag if t not in lookup)
     if missing:
@@ -257,7 +258,7 @@ def project_french(turns: pd.DataFrame, terms, *, glossary=None,
     langs = set(turns["lang"])
     if langs != {"fr"}:
         raise ValueError(f"project_french needs French turns only, got languages {sorted(langs)}")
-    lookup = _lookup(glossary)
+    lookup = glossary_lookup(glossary)
     check_coverage(turns, lookup)
     units, bags = chunk_turns(turns, turn_counts(turns.reset_index(drop=True)), chunk_tokens=chunk_tokens)
     vocabulary = set(terms)

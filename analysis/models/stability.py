@@ -14,6 +14,14 @@ Greene, O'Callaghan & Cunningham (2014):
 
 Stability of a set of runs is the mean agreement over all pairs of runs.
 
+Against chance: even unrelated topics share common terms, so a matched cosine means
+something only above what unmatched topics reach. :func:`chance_similarities` collects
+the cosines of the topic pairs the matching did *not* pair (the chance baseline, about
+0.6 for LDA here); :func:`topic_replication` calls a topic of one run *replicated* in
+another run when its matched cosine exceeds the 95th percentile of that baseline, and
+reports each topic's replication over the other runs, so unreplicated topics can be
+marked.
+
 Difference from Greene et al.: they compare the *top-t term lists* of topics with an
 average Jaccard score and perturb the *documents* (random subsamples); here the whole
 topic-term vectors are compared by cosine and the runs differ by *seed* only, so the
@@ -98,3 +106,43 @@ def stability(runs) -> Stability:
         rows.append({"run_a": i, "run_b": j, "similarity": float(similarities.mean())})
     per_pair = pd.DataFrame(rows)
     return Stability(float(per_pair["similarity"].mean()), per_pair)
+
+
+def chance_similarities(runs) -> np.ndarray:
+    """Cosines of every unmatched topic pair over all pairs of runs: the chance baseline."""
+    runs = [_as_components(run, f"run {i}") for i, run in enumerate(runs)]
+    values = []
+    for i, j in combinations(range(len(runs)), 2):
+        similarity = cosine_matrix(runs[i], runs[j])
+        rows, columns = linear_sum_assignment(similarity, maximize=True)
+        unmatched = np.ones(similarity.shape, bool)
+        unmatched[rows, columns] = False
+        values.append(similarity[unmatched])
+    return np.concatenate(values) if values else np.array([])
+
+
+def topic_replication(runs, reference: int = 0, *, quantile: float = 0.95) -> pd.DataFrame:
+    """Does each topic of run ``reference`` reappear in the other runs, beyond chance?
+
+    Threshold: the ``quantile`` of :func:`chance_similarities` over all runs. One row per
+    topic of the reference run: ``topic``, ``min_cosine`` and ``mean_cosine`` (its
+    matched cosine in the other runs), ``n_replicated`` (other runs where it exceeds the
+    threshold), ``n_other``, ``replicated`` (in every other run) and ``threshold``.
+    """
+    runs = [_as_components(run, f"run {i}") for i, run in enumerate(runs)]
+    if len(runs) < 2:
+        raise ValueError("replication needs at least 2 runs")
+    threshold = float(np.quantile(chance_similarities(runs), quantile))
+    matched = []
+    for j, run in enumerate(runs):
+        if j == reference:
+            continue
+        pairs, similarities = match_topics(runs[reference], run)
+        by_topic = np.full(runs[reference].shape[0], np.nan)
+        by_topic[pairs[:, 0]] = similarities
+        matched.append(by_topic)
+    matched = np.array(matched)
+    n_rep = (matched > threshold).sum(axis=0)
+    return pd.DataFrame({"topic": [f"T{t}" for t in range(matched.shape[1])], "min_cosine": matched.min(axis=0),
+                         "mean_cosine": matched.mean(axis=0), "n_replicated": n_rep, "n_other": len(matched),
+                         "replicated": n_rep == len(matched), "threshold": threshold})

@@ -7,13 +7,11 @@
   could be an outlier; the representative run is the medoid of the runs.
 * :func:`topic_prevalence`: a group's prevalence of topic ``t`` is the token-weighted
   mean of its chunks' topic proportions, sum(n_tokens x theta_t) / sum(n_tokens): the
-  share of the group's running text the model attributes to ``t``. Intervals: a
-  percentile bootstrap that resamples chunks **within each document** (a stratified
-  cluster bootstrap; Efron & Tibshirani 1993, ch. 13), so that a group of several
-  interviews (an organization) keeps every interview in every replicate and the
-  interval reflects variation inside interviews, not which interviews were sampled.
-  Chunks next to each other are not independent (a topic runs over several chunks):
-  the intervals are, if anything, too narrow.
+  share of the group's running text the model attributes to ``t``. Intervals: the
+  project's design (:mod:`analysis.stats`): chunks resampled in moving blocks of
+  consecutive chunks **within each document** (a topic runs over several chunks), every
+  document kept in every replicate, so the interval reflects variation inside
+  interviews, not which interviews were sampled (a stratified block bootstrap).
 * Topics against the themes of the dictionary (:mod:`analysis.text.themes`), two readings:
   :func:`topic_theme_weights`, the share of a topic's term weight that falls on the
   theme's terms (its English lemmas that the dictionary matches), which reads the
@@ -24,7 +22,6 @@
 """
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,10 +34,11 @@ from scipy import sparse
 
 from analysis.corpus.load import load_corpus, turn_counts
 from analysis.corpus.version import corpus_fingerprint
-from analysis.models.projection import project_french
-from analysis.models.stability import match_topics
+from analysis.models.projection import glossary_lookup, project_french
+from analysis.models.stability import match_topics, topic_replication
 from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, DEFAULT_MIN_DF, TopicCorpus, topic_corpus
 from analysis.models.topics import KINDS, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
+from analysis.stats.resampling import percentile, stream, within_weights
 from analysis.text.themes import ThemeMatcher
 
 DEFAULT_KS = (3, 5, 8, 10, 12)
@@ -60,10 +58,31 @@ def _default_corpus(fingerprint: tuple, chunk_tokens: int, min_df: int, roles: t
     return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
 
 
+#: One chunk in this many, within each interview, is held out of the selection fits to score NPMI.
+HOLDOUT_EVERY = 5
+
+
+def split_chunks(corpus: TopicCorpus, every: int = HOLDOUT_EVERY) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """(fitting rows, held-out rows) of the corpus matrix: every ``every``-th chunk of each interview held out.
+
+    Deterministic and spread over every interview and over each interview's length, so
+    the held-out chunks speak of the same subjects as the fitting ones without being them.
+    """
+    position = corpus.chunks.groupby("doc_id", sort=False).cumcount().to_numpy()
+    held = position % every == every - 1
+    return corpus.matrix[~held], corpus.matrix[held]
+
+
 def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DEFAULT_SEEDS,
                     n_jobs: int = 2) -> pd.DataFrame:
-    """:func:`analysis.models.topics.select_k` on the corpus's chunks (fits cached on disk)."""
-    return select_k(corpus.matrix, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs)
+    """:func:`analysis.models.topics.select_k` on the corpus's chunks, NPMI on held-out chunks.
+
+    Models are fitted on four chunks in five (:func:`split_chunks`) and their NPMI is
+    computed on the fifth; stability and the chance baseline come from the fitting runs.
+    The model read afterwards (:func:`choose_model`) is fitted on all chunks at the chosen k.
+    """
+    fitting, heldout = split_chunks(corpus)
+    return select_k(fitting, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs, heldout=heldout)
 
 
 def representative_run(runs) -> tuple[int, np.ndarray]:
@@ -94,6 +113,7 @@ class ChosenModel:
     model: Pipeline
     terms: list[str]
     table: pd.DataFrame | None = None
+    replication: pd.DataFrame | None = None  # analysis.models.stability.topic_replication of this run
 
     def top_terms(self, n: int = 10) -> pd.DataFrame:
         return top_terms(self.model, self.terms, n=n)
@@ -123,7 +143,8 @@ def choose_model(corpus: TopicCorpus, kind: str = "nmf", *, k: int | None = None
     best, agreement = representative_run([components(m) for m in models])
     reason += (f"; representative run: seed {seeds[best]} (mean matched cosine {agreement[best]:.3f} "
                f"with the other {len(seeds) - 1} seeds)")
-    return ChosenModel(kind, int(k), int(seeds[best]), reason, models[best], list(corpus.terms), table)
+    replication = topic_replication([components(m) for m in models], reference=best)
+    return ChosenModel(kind, int(k), int(seeds[best]), reason, models[best], list(corpus.terms), table, replication)
 
 
 def document_topics(chosen: ChosenModel, corpus: TopicCorpus) -> pd.DataFrame:
@@ -138,13 +159,13 @@ def topic_columns(table: pd.DataFrame) -> list[str]:
 
 
 def topic_prevalence(table: pd.DataFrame, *, by="doc_id", n_boot: int = 2000, level: float = 0.95,
-                     seed: int = 0) -> pd.DataFrame:
-    """Prevalence of each topic per group, with stratified bootstrap intervals (module docstring).
+                     random_state: int = 0) -> pd.DataFrame:
+    """Prevalence of each topic per group, with stratified block-bootstrap intervals (module docstring).
 
-    ``table``: :func:`document_topics` (chunks with ``doc_id``, ``n_tokens`` and the
-    topic columns). ``by``: a column (``doc_id``, ``interviewee``, ``organization``...).
+    ``table``: :func:`document_topics` (chunks in order, with ``doc_id``, ``n_tokens`` and
+    the topic columns). ``by``: a column (``doc_id``, ``interviewee``, ``organization``...).
     Chunks with no topic proportions (no term of the vocabulary) are left out.
-    Returns ``by, topic, estimate, low, high, n_chunks, n_documents``.
+    Returns ``by, topic, share, lo, hi, n`` (chunks), ``n_documents``.
     """
     topics = topic_columns(table)
     if not topics:
@@ -155,28 +176,20 @@ def topic_prevalence(table: pd.DataFrame, *, by="doc_id", n_boot: int = 2000, le
     if not 0 < level < 1 or isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ValueError("level must be in (0, 1) and n_boot a positive integer")
     table = table[table[topics].notna().all(axis=1)]
-    alpha = (1 - level) / 2
     rows = []
     for key, group in table.groupby(by, sort=True):
-        rng = np.random.default_rng([int(seed), zlib.crc32(str(key).encode("utf-8"))])
         weights = group["n_tokens"].to_numpy(float)
         theta = group[topics].to_numpy(float)
         estimate = (weights[:, None] * theta).sum(axis=0) / weights.sum()
-        numerator, denominator = np.zeros((n_boot, len(topics))), np.zeros(n_boot)
-        for doc_id in sorted(set(group["doc_id"])):
-            rows_d = np.flatnonzero(group["doc_id"].to_numpy() == doc_id)
-            draws = rng.integers(0, len(rows_d), size=(n_boot, len(rows_d)))
-            picked = rows_d[draws]
-            denominator += weights[picked].sum(axis=1)
-            numerator += (weights[picked][..., None] * theta[picked]).sum(axis=1)
-        replicates = numerator / denominator[:, None]
-        low, high = np.quantile(replicates, [alpha, 1 - alpha], axis=0)
+        draws = within_weights(group["doc_id"].astype(str).to_numpy(), n_boot, stream(random_state, key))
+        replicates = (draws @ (weights[:, None] * theta)) / (draws @ weights)[:, None]
+        lo, hi = percentile(replicates, level)
         for j, topic in enumerate(topics):
-            rows.append({by: key, "topic": topic, "estimate": estimate[j], "low": low[j], "high": high[j],
-                         "n_chunks": len(group), "n_documents": group["doc_id"].nunique()})
+            rows.append({by: key, "topic": topic, "share": estimate[j], "lo": lo[j], "hi": hi[j],
+                         "n": len(group), "n_documents": group["doc_id"].nunique()})
     out = pd.DataFrame(rows)
-    out.attrs.update(method="token-weighted mean of chunk topic proportions; percentile bootstrap resampling "
-                     "chunks within each document", n_boot=n_boot, level=level, seed=seed)
+    out.attrs.update(method="token-weighted mean of chunk topic proportions; moving-block bootstrap of chunks "
+                     "within each document", n_boot=n_boot, level=level, random_state=random_state)
     return out
 
 
@@ -227,28 +240,72 @@ class SeedPlacement:
 
     projection: object          # analysis.models.projection.Projection of its chunks
     chunks: pd.DataFrame        # its chunks with topic proportions (T0, T1...)
-    prevalence: pd.DataFrame    # topic_prevalence by doc_id
+    prevalence: pd.DataFrame    # topic_prevalence by doc_id, interval with glossary uncertainty
     per_turn: pd.DataFrame      # one row per turn: turn_id, role, n_tokens, topic proportions
+    glossary: dict | None = None  # glossary resampling: draws, drop, median TV distance, dominant changes
+
+
+def _mix(chosen: ChosenModel, projection) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk topic proportions and chunk token weights of a projection (empty chunks dropped)."""
+    theta = doc_topics(chosen.model, projection.matrix)
+    weights = projection.units["n_tokens"].to_numpy(float)
+    keep = np.isfinite(theta).all(axis=1)
+    return theta[keep], weights[keep]
 
 
 def place_french(chosen: ChosenModel, corpus: TopicCorpus, turns: pd.DataFrame, *, glossary=None,
-                 n_boot: int = 2000, seed: int = 0) -> SeedPlacement:
+                 n_boot: int = 2000, random_state: int = 0, glossary_draws: int = 200,
+                 glossary_drop: float = 0.1) -> SeedPlacement:
     """Project French turns into the chosen model, chunked exactly as the English corpus.
 
-    The document's prevalence is computed as for an English interview (token-weighted
-    mean over its chunks, bootstrap over its chunks); each turn is also projected on its
-    own, for reading where in the interview a topic sits.
+    The document's prevalence is the token-weighted mean over its chunks, as for an
+    English interview. Its interval carries two uncertainties at once: which chunks
+    (block bootstrap over the chunks) and which glossary entries. For each of
+    ``glossary_draws`` draws, every glossary entry is dropped with probability
+    ``glossary_drop`` (the dropped lemmas are then "not translated"), the turns are
+    projected again, and one block-bootstrap replicate of the chunks is taken; the
+    interval is the percentile interval over draws. ``glossary`` in the result reports
+    the glossary's own effect: the median and 95th percentile of the total-variation
+    distance between a draw's mix and the full glossary's mix, and the share of draws
+    whose dominant topic differs. ``glossary_draws=0`` gives the chunk bootstrap alone
+    with ``n_boot`` resamples. Each turn is also projected on its own.
     """
-    projection = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=corpus.chunk_tokens)
+    lookup = glossary_lookup(glossary)
+    projection = project_french(turns, chosen.terms, glossary=lookup, chunk_tokens=corpus.chunk_tokens)
     columns = [f"T{t}" for t in range(chosen.k)]
     chunks = pd.concat([projection.units, pd.DataFrame(doc_topics(chosen.model, projection.matrix),
                                                        columns=columns)], axis=1)
-    by_turn = project_french(turns, chosen.terms, glossary=glossary, chunk_tokens=1)
+    by_turn = project_french(turns, chosen.terms, glossary=lookup, chunk_tokens=1)
     per_turn = pd.concat([by_turn.units[["first_turn", "roles", "n_tokens"]]
                           .rename(columns={"first_turn": "turn_id", "roles": "role"}),
                           pd.DataFrame(doc_topics(chosen.model, by_turn.matrix), columns=columns)], axis=1)
-    return SeedPlacement(projection, chunks, topic_prevalence(chunks, by="doc_id", n_boot=n_boot, seed=seed),
-                         per_turn)
+    prevalence = topic_prevalence(chunks, by="doc_id", n_boot=n_boot, random_state=random_state)
+    report = None
+    if glossary_draws:
+        theta, weights = _mix(chosen, projection)
+        full = (weights[:, None] * theta).sum(axis=0) / weights.sum()
+        rng = stream(random_state, ("glossary", *sorted(set(chunks["doc_id"]))))
+        entries = sorted(lookup)
+        draws, glossary_only = [], []
+        for _ in range(glossary_draws):
+            dropped = set(np.asarray(entries)[rng.random(len(entries)) < glossary_drop])
+            lookup_r = {fr: (() if fr in dropped else en) for fr, en in lookup.items()}
+            theta_r, weights_r = _mix(chosen, project_french(turns, chosen.terms, glossary=lookup_r,
+                                                             chunk_tokens=corpus.chunk_tokens))
+            mix_r = (weights_r[:, None] * theta_r).sum(axis=0) / weights_r.sum()
+            glossary_only.append(mix_r)
+            w = within_weights(np.zeros(len(weights_r)), 1, rng)[0] * weights_r
+            draws.append((w[:, None] * theta_r).sum(axis=0) / w.sum())
+        lo, hi = percentile(np.array(draws), prevalence.attrs["level"])
+        prevalence = prevalence.assign(lo=np.tile(lo, len(prevalence) // len(lo)),
+                                       hi=np.tile(hi, len(prevalence) // len(hi)))
+        tv = 0.5 * np.abs(np.array(glossary_only) - full).sum(axis=1)
+        report = {"draws": glossary_draws, "drop": glossary_drop, "tv_median": float(np.median(tv)),
+                  "tv_95": float(np.quantile(tv, 0.95)),
+                  "dominant_changed": float(np.mean(np.argmax(glossary_only, axis=1) != np.argmax(full)))}
+        prevalence.attrs["method"] = ("chunks in moving blocks and glossary entries dropped at random "
+                                      f"({glossary_drop:.0%} per draw, {glossary_draws} draws)")
+    return SeedPlacement(projection, chunks, prevalence, per_turn, report)
 
 
 def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, seeds: tuple = DEFAULT_SEEDS,
@@ -278,7 +335,7 @@ def documents_table(chosen: ChosenModel, corpus: TopicCorpus, *, french: bool = 
     if french:
         turns = load_corpus()
         for doc_id in dict.fromkeys(turns.loc[turns["lang"] == "fr", "doc_id"]):
-            placed = place_french(chosen, corpus, turns[turns["doc_id"] == doc_id], n_boot=1)
+            placed = place_french(chosen, corpus, turns[turns["doc_id"] == doc_id], n_boot=1, glossary_draws=0)
             tables.append(placed.chunks.assign(projected=True))
     table = pd.concat(tables, ignore_index=True)
     return table[[*DOCUMENT_COLUMNS, "projected", *topic_columns(table)]]

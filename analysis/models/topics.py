@@ -64,7 +64,7 @@ from sklearn.pipeline import Pipeline
 
 from analysis.core.paths import cache_dir
 from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
-from analysis.models.stability import stability
+from analysis.models.stability import chance_similarities, stability
 
 KINDS = ("nmf", "lda")
 DEFAULTS = {
@@ -243,13 +243,19 @@ def doc_topics(model, doc_term) -> np.ndarray:
 # -- choosing k ------------------------------------------------------------------------
 
 def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), top_n: int = 10,
-             params: dict | None = None, use_cache: bool = True, n_jobs: int = 1) -> pd.DataFrame:
+             params: dict | None = None, use_cache: bool = True, n_jobs: int = 1, heldout=None) -> pd.DataFrame:
     """Fit every (kind, k, seed) and score each (kind, k); one row per (kind, k).
 
     Columns: ``kind, k, n_seeds``; ``npmi_mean`` and ``npmi_sd``, the mean and standard
     deviation over seeds of a run's mean NPMI of its topics' ``top_n`` terms;
     ``umass_mean``, the same mean for UMass; ``stability``, the mean matched cosine
-    over all pairs of seeds. Coherence is computed on ``doc_term`` itself.
+    over all pairs of seeds; ``chance_95``, the 95th percentile of the cosines of
+    unmatched topic pairs (:func:`analysis.models.stability.chance_similarities`), the
+    level a matched pair must beat to mean anything. ``heldout``: documents x the same
+    terms that the models were not fitted on; NPMI is then computed on them (a topic
+    that only describes its own fitting chunks scores low there), UMass on ``doc_term``
+    (its ratio is undefined for a top term absent from the held-out chunks). Without
+    ``heldout`` both are computed on ``doc_term`` itself.
 
     ``params`` maps a kind to extra estimator parameters, e.g. ``{"lda": {"max_iter": 20}}``.
     ``n_jobs`` fits in parallel processes (joblib); results do not depend on it.
@@ -257,6 +263,10 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
     matrix = as_doc_term(doc_term)
     if len(vocabulary) != matrix.shape[1]:
         raise ValueError(f"the vocabulary has {len(vocabulary)} terms but the matrix has {matrix.shape[1]} columns")
+    scoring = matrix if heldout is None else as_doc_term(heldout)
+    if scoring.shape[1] != matrix.shape[1]:
+        raise ValueError(f"the held-out matrix has {scoring.shape[1]} columns, the fitting one {matrix.shape[1]}: "
+                         "give both the same terms")
     kinds = [_check_kind(kind) for kind in kinds]
     ks = sorted({_check_k(k, *matrix.shape) for k in ks})
     seeds = [_check_seed(seed) for seed in seeds]
@@ -282,12 +292,15 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
     rows = []
     for kind, k in product(kinds, ks):
         runs = [components(fitted[kind, k, seed]) for seed in seeds]
-        npmi = [npmi_coherence(_top_indices(run, top_n), matrix).mean for run in runs]
+        npmi = [npmi_coherence(_top_indices(run, top_n), scoring).mean for run in runs]
         umass = [umass_coherence(_top_indices(run, top_n), matrix).mean for run in runs]
         rows.append({"kind": kind, "k": k, "n_seeds": len(seeds), "npmi_mean": float(np.mean(npmi)),
                      "npmi_sd": float(np.std(npmi, ddof=1)), "umass_mean": float(np.mean(umass)),
-                     "stability": stability(runs).mean})
-    return pd.DataFrame(rows)
+                     "stability": stability(runs).mean,
+                     "chance_95": float(np.quantile(chance_similarities(runs), 0.95)) if k > 1 else np.nan})
+    table = pd.DataFrame(rows)
+    table.attrs["heldout"] = heldout is not None
+    return table
 
 
 def choose_k(table: pd.DataFrame, *, kind: str | None = None,
@@ -295,7 +308,9 @@ def choose_k(table: pd.DataFrame, *, kind: str | None = None,
     """Pick k from a :func:`select_k` table; return ``(k, reason)``.
 
     Rule: keep the k whose stability is at least ``min_stability`` (default 0.8: matched
-    topics across seeds share most of their weight). Among them take the highest mean
+    topics across seeds share most of their weight) and, when the table has it, above
+    ``chance_95`` (unmatched topics of LDA already reach cosines near 0.8, so the
+    threshold alone does not say that topics replicate). Among them take the highest mean
     NPMI; any k whose mean NPMI is within one standard error of that best value
     (``npmi_sd / sqrt(n_seeds)`` of the best row) counts as a tie, and ties go to the
     smallest k, the model with fewer, broader topics that is easier to read (the
@@ -314,6 +329,8 @@ def choose_k(table: pd.DataFrame, *, kind: str | None = None,
     if rows.empty:
         raise ValueError(f"the table has no rows for kind {kind!r} (it has {kinds})")
     stable = rows[rows["stability"] >= min_stability]
+    if "chance_95" in stable.columns:
+        stable = stable[~(stable["stability"] <= stable["chance_95"])]
     if stable.empty:
         best = rows.loc[rows["stability"].idxmax()]  # idxmax returns the first, i.e. smallest k
         return int(best["k"]), (
@@ -325,7 +342,8 @@ def choose_k(table: pd.DataFrame, *, kind: str | None = None,
     tied = stable[stable["npmi_mean"] >= best["npmi_mean"] - se]
     chosen = tied.iloc[0]
     listed = ", ".join(str(int(k)) for k in stable["k"])
-    reason = (f"{kind}: k = {int(chosen['k'])}; among the k with stability >= {min_stability:.2f} ({listed}), "
+    beyond = " and above chance" if "chance_95" in rows.columns else ""
+    reason = (f"{kind}: k = {int(chosen['k'])}; among the k with stability >= {min_stability:.2f}{beyond} ({listed}), "
               f"the highest mean NPMI is {best['npmi_mean']:.3f} at k = {int(best['k'])}")
     if int(chosen["k"]) != int(best["k"]):
         reason += (f"; k = {int(chosen['k'])} (NPMI {chosen['npmi_mean']:.3f}) is within one standard error "

@@ -11,6 +11,11 @@ a Counter mapping term -> count.
   (Hardie, A., "Log Ratio: an informal introduction", CASS blog, 2014).
 * Small samples: the log-odds ratio with an informative Dirichlet prior (Monroe, B. L.,
   Colaresi, M. P. & Quinn, K. M., "Fightin' words", *Political Analysis* 16(4), 2008).
+* The unit of evidence: G2 treats every token as an independent draw, which the tokens of
+  one answer are not. :func:`turn_test` tests the number of *turns* touching an item
+  (Fisher's exact test on turns with and without it), the significance to report.
+* Multiplicity: with more than one item, Benjamini-Hochberg q-values
+  (:mod:`analysis.stats.multiplicity`) are on by default.
 """
 from __future__ import annotations
 
@@ -19,7 +24,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from scipy.special import xlogy
-from scipy.stats import chi2
+from scipy.stats import chi2, fisher_exact
+
+from analysis.stats.multiplicity import bh_adjust
 
 
 def _as_counts(counts, name: str) -> pd.Series:
@@ -72,24 +79,56 @@ def g2_p_value(g2):
     return float(p) if np.ndim(p) == 0 else p
 
 
-def log_ratio(a, b, c, d):
+def log_ratio(a, b, c, d, *, smoothing: float = 0.5):
     """Hardie's Log Ratio: log2 of (a/c) / (b/d), the ratio of relative frequencies.
 
     +1 means twice as frequent in the target, -1 half as frequent, 0 equally frequent.
-    A zero frequency is replaced by 0.5 (Hardie's adjustment), so a term absent from one
-    corpus gets a finite, conservative value instead of an infinite one.
+    Zero counts: when a or b is 0 the same pseudo-frequency eps = ``smoothing`` /
+    min(c, d) (Hardie's 0.5 on the smaller corpus) is added to *both* relative
+    frequencies, log2((a/c + eps) / (b/d + eps)). Adding one amount to both sides keeps
+    the order of the two rates, so the sign can never flip: a term absent from the
+    target is always negative, absent from the reference always positive (replacing
+    only the zero by 0.5 made a term the small seed never uses look key for it). Rows
+    with no zero are Hardie's plain Log Ratio. Show zero rows as their own category
+    (``absent_in`` in :func:`keyness_table`): their size comes from the smoothing.
     """
     a, b, c, d = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (a, b, c, d)))
     if (c <= 0).any() or (d <= 0).any():
         raise ValueError("corpus sizes c and d must be > 0")
-    a = np.where(a == 0, 0.5, a)
-    b = np.where(b == 0, 0.5, b)
-    out = np.log2((a / c) / (b / d))
+    if not smoothing > 0:
+        raise ValueError(f"smoothing must be > 0, not {smoothing!r}")
+    eps = np.where((a == 0) | (b == 0), smoothing / np.minimum(c, d), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where((a == 0) & (b == 0), 0.0, np.log2((a / c + eps) / (b / d + eps)))
     return float(out) if out.ndim == 0 else out
 
 
+def absent_in(a, b) -> np.ndarray:
+    """'target', 'reference' or '' per term: which side has a zero count (its Log Ratio is smoothed)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return np.where(a == 0, "target", np.where(b == 0, "reference", ""))
+
+
+def turn_test(target_with, target_turns, reference_with, reference_turns) -> np.ndarray:
+    """Two-sided Fisher exact p-values on turns: does the share of turns touching an item differ?
+
+    Per item: a 2 x 2 table of (target, reference) x (turns touching it, turns not).
+    The unit is the turn, so five hits in one answer count once. Turns differ in length
+    (the seed's answers against podcast turns and caption chunks): the test asks whether
+    an item is spread over more of a side's turns, not whether it is more frequent per
+    token. Arrays broadcast; returns one p-value per item.
+    """
+    tw, tn, rw, rn = np.broadcast_arrays(*(np.asarray(x, dtype=int) for x in
+                                           (target_with, target_turns, reference_with, reference_turns)))
+    if (tw > tn).any() or (rw > rn).any() or (tw < 0).any() or (rw < 0).any():
+        raise ValueError("turns touching an item must be between 0 and the number of turns")
+    p = [fisher_exact([[x, n - x], [y, m - y]]).pvalue for x, n, y, m in
+         zip(tw.ravel(), tn.ravel(), rw.ravel(), rn.ravel())]
+    return np.asarray(p, dtype=float).reshape(tw.shape)
+
+
 def keyness_table(target, reference, *, min_count: int = 5, top: int | None = None,
-                  alpha: float | None = None, target_size: float | None = None,
+                  alpha: float | None = 0.05, target_size: float | None = None,
                   reference_size: float | None = None) -> pd.DataFrame:
     """G2, its p-value and Log Ratio for every term, sorted by G2 (largest first).
 
@@ -98,9 +137,10 @@ def keyness_table(target, reference, *, min_count: int = 5, top: int | None = No
     counts; pass ``target_size``/``reference_size`` (total tokens) when the counts cover
     only some terms, e.g. content words after stopword removal. ``key_for`` says which
     corpus the term is relatively more frequent in ('neither' on an exact tie).
-    With ``alpha``, a ``significant`` column applies a Bonferroni correction:
-    p < alpha / (number of terms tested), a conservative guard against the many tests.
-    ``top`` keeps the first rows after sorting.
+    ``q_value``: Benjamini-Hochberg adjustment of the G2 p-values over every term tested
+    (``attrs['n_tests']``); with ``alpha`` (default 0.05; None to drop it) a
+    ``significant`` column says q < alpha. ``absent_in`` marks zero counts (their Log
+    Ratio is smoothed, :func:`log_ratio`). ``top`` keeps the first rows after sorting.
     """
     t = _as_counts(target, "target")
     r = _as_counts(reference, "reference")
@@ -120,16 +160,17 @@ def keyness_table(target, reference, *, min_count: int = 5, top: int | None = No
     rel_a, rel_b = a / c, b / d
     out = pd.DataFrame({
         "term": terms, "target_count": a, "reference_count": b,
-        "target_per_1000": rel_a * 1000, "reference_per_1000": rel_b * 1000,
-        "g2": g2, "p_value": g2_p_value(g2), "log_ratio": log_ratio(a, b, c, d),
+        "rate_target": rel_a * 1000, "rate_reference": rel_b * 1000,
+        "g2": g2, "p_value": g2_p_value(g2), "log_ratio": log_ratio(a, b, c, d), "absent_in": absent_in(a, b),
         "key_for": np.where(rel_a > rel_b, "target", np.where(rel_a < rel_b, "reference", "neither")),
     })
     out = out.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-    out.attrs.update(target_size=c, reference_size=d, min_count=min_count, n_tests=len(out))
+    out["q_value"] = bh_adjust(out["p_value"].to_numpy())
+    out.attrs.update(target_size=c, reference_size=d, min_count=min_count, n_tests=len(out),
+                     correction="Benjamini-Hochberg")
     if alpha is not None:
-        threshold = alpha / max(len(out), 1)
-        out["significant"] = out["p_value"] < threshold
-        out.attrs.update(alpha=alpha, p_threshold=threshold, correction="bonferroni")
+        out["significant"] = out["q_value"] < alpha
+        out.attrs.update(alpha=alpha)
     return out if top is None else out.head(top)
 
 

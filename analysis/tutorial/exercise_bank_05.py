@@ -3,7 +3,7 @@ computed from the corpus with the notebooks' default settings."""
 from __future__ import annotations
 
 from analysis.tutorial.exercises import close, exercise
-from analysis.compare.comparisons import concept_counts, concept_keyness, corpus_data, executive_profiles, group_difference, period_of
+from analysis.compare.comparisons import concept_counts, concept_keyness, corpus_data, executive_profiles, group_difference, group_units, period_of
 from analysis.measures.theme_scores import seed_standing
 from analysis.figures.export import WIDTHS_MM
 from analysis.figures.paper import FIGURES
@@ -18,11 +18,11 @@ def _same_key(got, want) -> bool:
 
 @exercise("05.1", "How many times the median of the other interviews is the seed's open-source-risk rate? "
           "(Executive turns, default bootstrap settings; a number such as 12.3.)",
-          "seed_standing(profiles, SEED, 'open_source_risk') gives the seed's estimate and others_median: "
+          "seed_standing(profiles, SEED, 'open_source_risk') gives the seed's rate and others_median: "
           "divide one by the other.", close(1e-3))
 def _open_source_ratio():
     standing = seed_standing(executive_profiles(), SEED_DOC_ID, "open_source_risk")
-    return standing["estimate"] / standing["others_median"]
+    return standing["rate"] / standing["others_median"]
 
 
 @exercise("05.2", "Which concept has the largest log-odds z for the seed against the English interviews? "
@@ -41,15 +41,14 @@ def _top_concept():
 
 @exercise("05.3", "Include the seed in the period means: what is the after-minus-before difference of the mean "
           "compute-scarcity rate (hits per 1,000 tokens)?",
-          "Add a period column with period_of(date, date_precision), pivot the profiles to one row per interview, "
-          "and call group_difference(..., token_col='one', per=1) without dropping the seed.", close(1e-3))
+          "units = group_units(include_seed=True), add a period column with period_of(date, date_precision), "
+          "then group_difference(units, group='period', a='after', b='before', themes=['compute_scarcity']).",
+          close(1e-3))
 def _difference_with_seed():
-    prof = executive_profiles()
-    prof["period"] = [period_of(d, p) for d, p in zip(prof["date"], prof["date_precision"])]
-    wide = prof.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
-    out = group_difference(wide.assign(one=1), group="period", a="after", b="before", value_cols="compute_scarcity",
-                           token_col="one", per=1)
-    return float(out["difference"].iloc[0])
+    units = group_units(include_seed=True)
+    units["period"] = [period_of(d, p) for d, p in zip(units["date"], units["date_precision"])]
+    out = group_difference(units, group="period", a="after", b="before", themes=["compute_scarcity"], n_boot=1)
+    return float(out["diff"].iloc[0])
 
 
 @exercise("06.1", "How wide, in millimetres, is a two-column figure?",

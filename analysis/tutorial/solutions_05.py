@@ -5,7 +5,7 @@ SOLUTIONS = {
 from analysis.compare.comparisons import executive_profiles
 from analysis.measures.theme_scores import seed_standing
 standing = seed_standing(executive_profiles(), "2024-04_pineau_latribune", "open_source_risk")
-answer = standing["estimate"] / standing["others_median"]
+answer = standing["rate"] / standing["others_median"]
 """,
     "05.2": """
 from analysis.compare.comparisons import concept_counts, concept_keyness, corpus_data
@@ -18,13 +18,11 @@ table = concept_keyness(counts.loc["seed"], counts.loc["reference"],
 answer = table.sort_values("log_odds_z", ascending=False)["concept"].iloc[0]
 """,
     "05.3": """
-from analysis.compare.comparisons import executive_profiles, group_difference, period_of
-prof = executive_profiles()
-prof["period"] = [period_of(d, p) for d, p in zip(prof["date"], prof["date_precision"])]
-wide = prof.pivot_table(index=["doc_id", "period"], columns="theme", values="estimate").reset_index()
-out = group_difference(wide.assign(one=1), group="period", a="after", b="before",
-                       value_cols="compute_scarcity", token_col="one", per=1)
-answer = float(out["difference"].iloc[0])
+from analysis.compare.comparisons import group_difference, group_units, period_of
+units = group_units(include_seed=True)                     # the sensitivity check: seed in
+units["period"] = [period_of(d, p) for d, p in zip(units["date"], units["date_precision"])]
+out = group_difference(units, group="period", a="after", b="before", themes=["compute_scarcity"])
+answer = float(out["diff"].iloc[0])
 """,
     "06.1": """
 from analysis.figures.export import WIDTHS_MM

@@ -17,7 +17,7 @@ DOC = "2025-03_lovelace_args"
     (["terms", "--doc", SEED, "--min-count", "1.5"], "argument --min-count: '1.5' is not a whole number"),
     (["themes", "--doc", SEED, "--rates", "--n-boot", "0"], "argument --n-boot: 0 is out of range"),
     (["themes", "--doc", SEED, "--rates", "--n-boot", "-3"], "must be from 100 to 100000"),
-    (["themes", "--doc", SEED, "--rates", "--boot-seed", "-1"], "argument --boot-seed: -1 is out of range"),
+    (["themes", "--doc", SEED, "--rates", "--random-state", "-1"], "argument --random-state: -1 is out of range"),
     (["topics", "--k", "1"], "a topic model needs at least 2 topics"),
     (["topics", "--k", "0"], "argument --k: 0 is out of range"),
     (["topics", "--top", "0"], "argument --top: 0 is out of range"),
