@@ -177,7 +177,7 @@ def parse_lexfridman(text: str, *, hosts=("Lex Fridman",), guests=(), path=None,
     host_set = {h.lower() for h in hosts}
     labels = sorted({p[0] for p in paragraphs if p[0]})
     names = handover_names("\n\n".join(p[2] for p in paragraphs)) + [h for h in headings if _NAME_HEADING.match(h)]
-    mapping = _name_map(labels, hosts, names)
+    mapping = _name_map(labels, hosts, names + list(guests))
 
     # Resolve each paragraph's speaker (continuations inherit; scripted host lines go to the host).
     resolved, speaker = [], None
