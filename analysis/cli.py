@@ -16,6 +16,7 @@ import argparse
 import difflib
 import http.client
 import sys
+from pathlib import Path
 from collections import Counter
 
 import pandas as pd
@@ -115,10 +116,26 @@ def cmd_themes(args) -> int:
 def cmd_extract(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import rebuild_catalog
-    from analysis.ingest.extract import extract
+    from analysis.ingest.extract import default_workers, extract, extract_folder, extract_selection
     from analysis.corpus.store import locked
+    if args.source:
+        if not args.out:
+            raise UsageError(None, "extract SOURCE_DIR needs --out FEATURES_DIR")
+        report = extract_folder(args.source, args.out, scheduler=args.scheduler,
+                                workers=args.workers or default_workers())
+        counts = {s: sum(r["status"] == s for r in report) for s in ("ok", "skipped", "failed")}
+        for row in report:
+            if row["status"] == "failed":
+                print(f"failed: {escape_control(row['message'])}", file=sys.stderr)
+        print(f"{counts['ok']} extracted, {counts['skipped']} already there, {counts['failed']} failed; "
+              f"report: {Path(args.out) / 'extract_report.csv'}")
+        return 1 if counts["failed"] else 0
+    if not (args.raw or args.corpus):
+        raise UsageError(None, "give SOURCE_DIR --out FEATURES_DIR, or --raw DIR, or --corpus SHARED_DIR")
     with locked(corpus_dir()):
-        for path in extract(args.raw, speaker_roles=args.speaker_roles):
+        written = ((extract(args.raw, speaker_roles=args.speaker_roles) if args.raw else [])
+                   + (extract_selection(args.corpus) if args.corpus else []))
+        for path in written:
             print(f"wrote {path}")
         print(f"wrote {rebuild_catalog()}")
     return 0
@@ -228,8 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
                         default=2000, help=f"bootstrap resamples ({MIN_BOOT}-100000, default 2000)")
     themes.add_argument("--random-state", type=int_in(0, 2**32 - 1, "the random state"), default=0,
                         help="random state of the bootstrap (default 0)")
-    extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
-    extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
+    extract = add("extract", cmd_extract, "extract features of third-party transcripts: a whole folder on Dask "
+                                          "(SOURCE_DIR --out DIR), or the corpus's documents (--raw, --corpus)")
+    extract.add_argument("source", nargs="?", metavar="SOURCE_DIR", help="folder of *.txt transcripts to extract")
+    extract.add_argument("--out", metavar="FEATURES_DIR", help="where SOURCE_DIR's features go (resumable)")
+    extract.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                         help="an existing dask.distributed scheduler (default: local worker processes)")
+    extract.add_argument("--workers", type=int_in(0, 64, "the number of workers"), default=0,
+                         help="local worker processes (default: cores, at most 2)")
+    extract.add_argument("--raw", help="corpus v1: folder of raw transcripts with manifest.csv (../shared/interviews)")
+    extract.add_argument("--corpus", metavar="SHARED_DIR",
+                         help="corpus v2: the interviews corpus/candidates.csv includes, from SHARED_DIR/lex-archive "
+                              "and SHARED_DIR/interviews-extra")
     extract.add_argument("--speaker-roles", action="store_true",
                          help="caption transcripts get host/guest turns from the speaker model (issue 13)")
     add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")

@@ -200,7 +200,8 @@ def test_committed_coding_covers_the_seed_and_150_comparison_turns(committed):
     assert (coded_seed["split"] == "heldout").all()          # the anchor is never used for tuning
     others = coding[coding["doc_id"] != SEED]
     assert len(others) >= 150
-    assert others["doc_id"].nunique() == turns.loc[turns["doc_id"] != SEED, "doc_id"].nunique() == 17
+    # the hand coding covers the 17 comparison interviews of corpus v1 (corpus v2 added more, not yet coded)
+    assert others["doc_id"].nunique() == 17 and set(others["doc_id"]) <= set(turns["doc_id"])
     assert set(coding["split"]) == {"dev", "heldout"}
     dev = set(zip(*coding[coding["split"] == "dev"][["doc_id", "turn_id"]].values.T))
     held = set(zip(*coding[coding["split"] == "heldout"][["doc_id", "turn_id"]].values.T))
@@ -212,6 +213,8 @@ def test_committed_coding_covers_the_seed_and_150_comparison_turns(committed):
 
 def test_draw_sample_reproduces_the_committed_turns_and_splits(committed):
     turns, coding = committed
+    # the committed sample was drawn on corpus v1 (the seed and 17 interviews): redraw on those documents
+    turns = turns[turns["doc_id"].isin(set(coding["doc_id"]))]
     sample = draw_sample(turns)
     drawn = sample.set_index(["doc_id", "turn_id"])["split"].sort_index()
     coded = coding.set_index(["doc_id", "turn_id"])["split"].sort_index()

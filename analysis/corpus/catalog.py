@@ -27,7 +27,8 @@ def role_labels(model_roles: bool = True) -> tuple[str, ...]:
 
 COLUMNS = [
     "doc_id", "title", "interviewee", "organization", "interviewee_role", "date", "date_precision", "date_evidence",
-    "outlet", "format", "language", "text_availability", "speaker_labels", "turn_unit",
+    "outlet", "format", "language", "text_availability", "transcription", "speaker_labels", "speaker_labels_source",
+    "turn_unit",
     "n_tokens", "n_turns", "truncated", "source_file", "source_sha256", "source_repo", "source_path",
     "source_commit", "source_url", "licence", "notes",
 ]

@@ -44,17 +44,42 @@ def turn_features(turns: list[Turn], lang: str) -> list[dict]:
     return records
 
 
+def summarize_records(records: list[dict]) -> dict:
+    """``{n_tokens, n_turns}`` over the interview segment: the catalog's computed sizes."""
+    interview = [r for r in records if r["segment"] == "interview"]
+    return {"n_tokens": sum(r["n_tokens"] for r in interview), "n_turns": len(interview)}
+
+
 def format_features(meta: dict, records: list[dict], phrases_path) -> str:
-    """The JSON Lines text of a features document."""
+    """The JSON Lines text of a features document.
+
+    The header carries the interview segment's size (``summary``), so the catalog can be
+    rebuilt from the first line of each file without reading every turn.
+    """
     header = {"schema": SCHEMA, "doc_id": meta["doc_id"], "metadata": meta,
               "extraction": {"tokenizer": TOKENIZER_ID, "lowercased": True, "stopwords_kept": True,
-                             "phrases_sha256": sha256_file(phrases_path)}}
+                             "phrases_sha256": sha256_file(phrases_path)},
+              "summary": summarize_records(records)}
     return "\n".join(_dumps(line) for line in [header, *records]) + "\n"
 
 
 def write_features(path, meta: dict, records: list[dict], phrases_path) -> None:
     """Write a features document atomically."""
     atomic_write_text(path, format_features(meta, records, phrases_path))
+
+
+def read_features_header(path) -> dict:
+    """The first line (the header) of a features document, without reading its turns."""
+    with open(path, encoding="utf-8") as handle:
+        line = handle.readline()
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"header is not JSON ({error.msg})", line=1) from None
+    if header.get("schema") != SCHEMA:
+        raise InputError(path, f"schema {header.get('schema')!r} is not {SCHEMA!r}", line=1,
+                         hint="re-extract with `python -m analysis extract`")
+    return header
 
 
 def read_features(path) -> tuple[dict, list[dict]]:

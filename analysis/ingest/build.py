@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 from analysis.corpus.catalog import CATALOG_FILE, COLUMNS, check_metadata, write_catalog
+from analysis.corpus.features import read_features_header
 from analysis.corpus.load import read_document
 from analysis.corpus.fulltext import write_fulltext
 from analysis.ingest.print_interview import parse_print_interview
@@ -41,7 +42,9 @@ def print_metadata(source: dict, parsed, raw_path: Path) -> dict:
         "date_evidence": source.get("date_evidence", ""),
         "outlet": source.get("outlet") or parsed.masthead,
         "format": source.get("format", "print"), "language": source["language"],
-        "text_availability": "full", "speaker_labels": "inferred", "turn_unit": "turn",
+        "text_availability": "full", "transcription": source.get("transcription", "human (print)"),
+        "speaker_labels": "inferred", "speaker_labels_source": "inferred by the print parser from cues in the text",
+        "turn_unit": "turn",
         "truncated": "+".join(truncated) or "no",
         "source_file": source["source_file"], "source_sha256": sha256_file(raw_path),
         "source_repo": source.get("source_repo", ""), "source_path": source.get("source_path", ""),
@@ -67,10 +70,23 @@ def ingest_source(source: dict, root: Path) -> Path:
 
 
 def catalog_rows(root: Path) -> list[dict]:
-    """One catalog row per curated or features document, with computed sizes."""
+    """One catalog row per curated or features document, with computed sizes.
+
+    A features file whose header carries its ``summary`` is read by its first line only, so
+    rebuilding the catalog after adding one document does not reread the whole corpus.
+    """
     rows = []
     paths = sorted((root / "interviews").glob("*.txt")) + sorted((root / "features").glob("*.jsonl"))
     for path in paths:
+        header = read_features_header(path) if path.suffix == ".jsonl" else {}
+        if "summary" in header:
+            meta = header["metadata"]
+            check_metadata({k: v for k, v in meta.items() if k not in COMPUTED}, path)
+            if meta["doc_id"] != path.stem:
+                raise InputError(path, f"doc_id {meta['doc_id']!r} differs from the file name",
+                                 hint=f"rename the file to {meta['doc_id']}{path.suffix}")
+            rows.append({**meta, **header["summary"]})
+            continue
         meta, records = read_document(path)
         check_metadata({k: v for k, v in meta.items() if k not in COMPUTED}, path)
         if meta["doc_id"] != path.stem:

@@ -15,8 +15,11 @@ turn (a turn is one speaker's uninterrupted contribution). ``#`` headings are no
 the turn notes the heading it falls under (``"section: ..."``). Lines before the first
 label (a title, a byline) are skipped and the first turn notes how many.
 
-Roles: a label in ``hosts`` or in ``HOST_LABELS`` (case-insensitive) is ``interviewer``;
-one in ``OTHER_LABELS`` is ``other``; every other label is ``interviewee``.
+Roles (host, guests, others) follow :mod:`analysis.ingest.importers.roles`: ``hosts`` and
+generic host labels are ``interviewer``, ``guests`` and speakers the title or intro names
+are ``interviewee``, everyone else ``other``. The first ``#`` heading is the title. Scripted
+parts (the host's intro, sponsor reads, outro) are marked with
+:func:`analysis.ingest.importers.rules.split_at_segments`, as in the other layouts.
 """
 from __future__ import annotations
 
@@ -24,11 +27,9 @@ import re
 
 from analysis.core.textio import InputError
 from analysis.core.turns import Turn
+from analysis.ingest.importers.roles import HOST_LABELS, OTHER_LABELS, assign_roles, guest_evidence
+from analysis.ingest.importers.rules import split_at_segments
 
-HOST_LABELS = ("interviewer", "q", "question", "journalist", "host", "reporter", "presenter",
-               "moderator", "interviewer (q)")
-OTHER_LABELS = ("narrator", "announcer", "audience", "voice-over", "voiceover", "note",
-                "editor's note", "editor", "unknown", "video", "audio")
 PARTICLES = frozenset("de da di del della der den van von le la du des bin ibn al el ben y".split())
 
 _TS = r"[\[(]?(?P<{}>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)[\])]?"
@@ -69,17 +70,18 @@ def match_label(line: str):
 
 
 def role_of(label: str, hosts=()) -> str:
-    """``interviewer`` for hosts and host labels, ``other`` for OTHER_LABELS, else ``interviewee``."""
+    """The role of a label on its own: ``interviewer`` for hosts and host labels, ``other``
+    for OTHER_LABELS, else ``interviewee`` (a transcript's turns use :func:`assign_roles`)."""
     key = label.lower()
     if key in {h.lower() for h in hosts} or key in HOST_LABELS:
         return "interviewer"
     return "other" if key in OTHER_LABELS else "interviewee"
 
 
-def parse_labelled(text: str, *, hosts=(), path=None) -> list[Turn]:
+def parse_labelled(text: str, *, hosts=(), guests=(), path=None, **segment_options) -> list[Turn]:
     """Turns of a ``Name: text`` transcript (rules in the module docstring)."""
     turns: list[Turn] = []
-    section, skipped, first_line, blank = None, 0, None, False
+    section, skipped, first_line, blank, title = None, 0, None, False, None
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             blank = True
@@ -88,6 +90,7 @@ def parse_labelled(text: str, *, hosts=(), path=None) -> list[Turn]:
         heading = HEADING.match(line)
         if heading:
             section = heading["title"]
+            title = title or (section if not turns else None)
             continue
         opened = match_label(line)
         if opened:
@@ -97,7 +100,7 @@ def parse_labelled(text: str, *, hosts=(), path=None) -> list[Turn]:
                 last.text = (last.text + ("\n\n" if blank else " ") + body).strip()
             else:
                 notes = [f"section: {section}"] if section else []
-                turns.append(Turn(label, role_of(label, hosts), body, ts, "interview", notes))
+                turns.append(Turn(label, "other", body, ts, "interview", notes))
         elif turns:
             turns[-1].text = (turns[-1].text + ("\n\n" if blank else " ") + line.strip()).strip()
         else:
@@ -111,4 +114,9 @@ def parse_labelled(text: str, *, hosts=(), path=None) -> list[Turn]:
                               "'Joelle Pineau: ...'; for a transcript without names use shape='captions'")
     if skipped:
         turns[0].notes.append(f"{skipped} line(s) before the first label skipped")
-    return [t for t in turns if t.text] or turns
+    turns = [t for t in turns if t.text] or turns
+    roles = assign_roles(dict.fromkeys(t.speaker for t in turns), hosts=hosts, guests=guests,
+                         evidence=guest_evidence(text, title))
+    paragraphs = [(t.speaker, roles[t.speaker][0], t.timestamp, t.text, t.notes + roles[t.speaker][1])
+                  for t in turns]
+    return split_at_segments(paragraphs, **segment_options) if any(t.text for t in turns) else turns

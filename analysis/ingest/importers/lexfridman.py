@@ -29,17 +29,30 @@ Decisions, in order:
    phrase while a guest holds the floor ("Thank you for listening and hope to see you next
    time" after the guest's last words) is the host's script with its label lost: it is
    given to the first host and noted.
-5. **Text.** Markdown links keep their words and lose their target; bare URLs are dropped.
+5. **Host's sections.** Unlabelled paragraphs under a heading that opens with a host's
+   name and a colon ("## Lex: Gaza", the host's closing essay) are the host's.
+6. **Text.** Markdown links keep their words and lose their target; bare URLs are dropped.
 
-Roles: speakers named in ``hosts`` are ``interviewer``; everyone else ``interviewee``.
+Roles (:mod:`analysis.ingest.importers.roles`): ``hosts`` are ``interviewer``; ``guests``
+and the speakers the page names as guests (title, "Transcript for X", the intro's
+"conversation with X", hand-overs) are ``interviewee``; anyone else is ``other``.
+
+:func:`page_metadata` reads the header: the title (``# #NNN – Title | ...``), the episode
+number, the source URL (``# Source: https://...``) and the transcript page's posting date
+("This entry was posted in transcripts on <Month D, YYYY>"). The posting date is evidence
+about the episode's date, not the date: recent transcripts were posted on or near the
+release day, but many older episodes' transcripts were posted in bulk (late September
+2024), so for those it is only an upper bound (:func:`posting_evidence` says which).
 """
 from __future__ import annotations
 
+import datetime
 import re
 
 from analysis.core.textio import InputError
 from analysis.core.turns import Turn
-from analysis.ingest.importers.rules import INTRO_START, OUTRO_START, handover_names, segment_spans
+from analysis.ingest.importers.roles import assign_roles, guest_evidence
+from analysis.ingest.importers.rules import INTRO_START, OUTRO_START, handover_names, split_at_segments
 
 _TS = r"\(?(?P<ts>\d{1,2}(?::\d{2}){1,2})\)?"
 #: ``Speaker Name [(hh:mm:ss)](link) text``: a name of 1-60 characters starting with a capital.
@@ -53,6 +66,10 @@ TABLE_OF_CONTENTS = re.compile(r"^table of contents$", re.I)
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 _URL = re.compile(r"<?https?://\S+>?")
 _NAME_HEADING = re.compile(r"^(?:[A-Z][\w’'.-]+)(?: [A-Z][\w’'.-]+){1,2}$")
+TITLE_LINE = re.compile(r"^#\s+#(?P<episode>\d+)\s*[–—-]\s*(?P<title>.+?)\s*$", re.M)
+SOURCE_LINE = re.compile(r"^#\s*Source:\s*(?P<url>https?://\S+)\s*$", re.M | re.I)
+POSTED = re.compile(r"This entry was posted in \[?transcripts\]?(?:\([^)]*\))? on \[?"
+                    r"(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})", re.I)
 
 
 def _timestamp(raw: str) -> str:
@@ -67,7 +84,46 @@ def _clean(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _paragraphs(text: str, path):
+def page_metadata(text: str) -> dict:
+    """``{title, episode, source_url, posted_on}`` from the page's header and footer ('' if absent).
+
+    ``posted_on`` is the transcript page's posting date as ``YYYY-MM-DD``.
+    """
+    title, source, posted = TITLE_LINE.search(text), SOURCE_LINE.search(text), POSTED.search(text)
+    posted_on = ""
+    if posted:
+        posted_on = datetime.datetime.strptime(posted["date"], "%B %d, %Y").date().isoformat()
+    return {"title": f"#{title['episode']} – {title['title']}" if title else "",
+            "episode": int(title["episode"]) if title else None,
+            "source_url": source["url"] if source else "", "posted_on": posted_on}
+
+
+def posting_evidence(episode: int, posted_on: str, posted_by_episode: dict, tolerance_days: int = 30) -> tuple[str, str]:
+    """``(meaning, sentence)`` of a transcript page's posting date.
+
+    The date counts as the release date, give or take days (``"release"``), unless some
+    later-numbered episode's transcript was posted more than ``tolerance_days`` earlier:
+    then this transcript was posted late, in bulk, and its date is only an upper bound
+    (``"upper bound"``). Episode numbers are in release order (archive README).
+    """
+    day = datetime.date.fromisoformat(posted_on)
+    earlier = [(n, d) for n, d in posted_by_episode.items()
+               if n > episode and d and (day - datetime.date.fromisoformat(d)).days > tolerance_days]
+    if earlier:
+        n, d = min(earlier, key=lambda item: item[1])
+        return "upper bound", (f"transcript page posted {posted_on}, after episode #{n}'s ({d}): posted late "
+                               f"(bulk posting), so the date is only an upper bound")
+    return "release", (f"transcript page posted {posted_on}; later episodes were posted later, so this is "
+                       f"the release date or close to it")
+
+
+def _host_heading(title: str, hosts) -> bool:
+    """A heading like "Lex: Gaza": the host's own section (rule 5)."""
+    head = title.split(":", 1)[0].strip().lower() if ":" in title else ""
+    return bool(head) and any(head in (h.lower(), h.split()[0].lower()) for h in hosts)
+
+
+def _paragraphs(text: str, path, hosts=()):
     """``(label or None, timestamp, text, section)`` per paragraph, and the chapter headings."""
     paragraphs, headings, section, started, in_toc = [], [], None, False, False
     for line in text.split("\n"):
@@ -82,6 +138,8 @@ def _paragraphs(text: str, path):
             if not in_toc:
                 section = heading["title"]
                 headings.append(section)
+                if started and hosts and _host_heading(section, hosts):
+                    paragraphs.append((hosts[0], None, "", section))
             continue
         turn = TURN_LINE.match(stripped)
         cont = None if turn else CONTINUATION_LINE.match(stripped)
@@ -109,16 +167,17 @@ def _name_map(labels, hosts, names):
     return mapping
 
 
-def parse_lexfridman(text: str, *, hosts=("Lex Fridman",), path=None, **segment_options) -> list[Turn]:
+def parse_lexfridman(text: str, *, hosts=("Lex Fridman",), guests=(), path=None, **segment_options) -> list[Turn]:
     """Turns of a lexfridman.com transcript page (rules in the module docstring).
 
     ``segment_options`` are passed to :func:`analysis.ingest.importers.rules.segment_spans`.
     """
-    paragraphs, headings = _paragraphs(text, path)
+    hosts = tuple(hosts) or ("Lex Fridman",)
+    paragraphs, headings = _paragraphs(text, path, hosts)
     host_set = {h.lower() for h in hosts}
     labels = sorted({p[0] for p in paragraphs if p[0]})
     names = handover_names("\n\n".join(p[2] for p in paragraphs)) + [h for h in headings if _NAME_HEADING.match(h)]
-    mapping = _name_map(labels, hosts, names)
+    mapping = _name_map(labels, hosts, names + list(guests))
 
     # Resolve each paragraph's speaker (continuations inherit; scripted host lines go to the host).
     resolved, speaker = [], None
@@ -130,38 +189,19 @@ def parse_lexfridman(text: str, *, hosts=("Lex Fridman",), path=None, **segment_
                 notes.append(f"label '{label}' read as '{speaker}'")
             elif label in mapping:
                 notes.append(f"short label '{label}' kept (no unique full name on the page)")
+            if section and _host_heading(section, hosts) and not body:
+                continue  # the marker of a host's section: its paragraphs follow
         elif speaker is None or not body:
             continue
-        elif speaker.lower() not in host_set and hosts and any(
+        elif speaker.lower() not in host_set and any(
                 p.match(body) for p in list(INTRO_START.values()) + list(OUTRO_START.values())):
             speaker = hosts[0]
             notes.append("unlabelled scripted host line given to the host")
         resolved.append((speaker, ts, body, section, notes))
 
-    # Mark segments on the whole conversation, then cut paragraphs at segment changes.
-    offsets, pos = [], 0
-    for item in resolved:
-        offsets.append(pos)
-        pos += len(item[2]) + 2
-    full = "\n\n".join(item[2] for item in resolved)
-    spans = segment_spans(full, **segment_options)
-
-    turns: list[Turn] = []
-    for (speaker, ts, body, section, notes), start in zip(resolved, offsets):
-        end = start + len(body)
-        for span in spans:
-            if span.end <= start or span.start >= end:
-                continue
-            piece = full[max(start, span.start):min(end, span.end)].strip()
-            if not piece:
-                continue
-            extra = notes + ([span.note] if span.note else []) + ([f"section: {section}"] if section else [])
-            last = turns[-1] if turns else None
-            if (last and last.speaker == speaker and last.segment == span.segment
-                    and ("cold open" in last.notes) == (span.note == "cold open")):
-                last.text += "\n\n" + piece
-                last.notes += [n for n in extra if n not in last.notes]
-            else:
-                role = "interviewer" if speaker.lower() in host_set else "interviewee"
-                turns.append(Turn(speaker, role, piece, ts, span.segment, list(dict.fromkeys(extra))))
-    return turns
+    evidence = guest_evidence(text, page_metadata(text)["title"])
+    roles = assign_roles(dict.fromkeys(item[0] for item in resolved), hosts=hosts, guests=guests, evidence=evidence)
+    paragraphs = [(speaker, roles[speaker][0], ts, body,
+                   notes + roles[speaker][1] + ([f"section: {section}"] if section else []))
+                  for speaker, ts, body, section, notes in resolved]
+    return split_at_segments(paragraphs, **segment_options)
