@@ -14,10 +14,22 @@ export JUPYTER_CONFIG_DIR  := $(CURDIR)/.cache/jupyter/config
 export JUPYTER_DATA_DIR    := $(CURDIR)/.cache/jupyter/data
 export JUPYTER_RUNTIME_DIR := $(CURDIR)/.cache/jupyter/runtime
 export PYTHONHASHSEED   := 0
+# The project's Jupyter settings (.jupyter/: kernels over local IPC sockets, not TCP).
+export JUPYTER_CONFIG_PATH := $(CURDIR)/.jupyter
 
-.PHONY: install run test lab figures notebooks benchmark clean
+# `make lab PORT=8890 TOKEN=secret HEADLESS=1`: port, access token (default: a random one,
+# printed in the URL) and whether to open a browser (HEADLESS=1: no browser, for a remote machine).
+PORT     ?= 8888
+TOKEN    ?=
+HEADLESS ?= 0
 
-install: $(STAMP)
+.PHONY: install run test lab figures notebooks benchmark book clean dirs
+
+install: $(STAMP) dirs
+
+# IPython and matplotlib warn on first use when their folders' parents do not exist yet.
+dirs:
+	@mkdir -p .cache/ipython .cache/matplotlib .cache/jupyter/config .cache/jupyter/data .cache/jupyter/runtime
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -41,10 +53,16 @@ notebooks: install
 	$(BIN)/python -m analysis notebooks
 
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) \
+	  $(if $(TOKEN),--IdentityProvider.token=$(TOKEN),) \
+	  $(if $(filter 1 yes true,$(HEADLESS)),--no-browser --ip=127.0.0.1,) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 benchmark: install
 	$(BIN)/python benchmarks/pipeline_throughput.py
 
+book: install
+	$(BIN)/python -m analysis book
+
 clean:
-	rm -rf .cache .pytest_cache
+	rm -rf .cache .pytest_cache output

@@ -31,6 +31,7 @@ _PUBLIC = {
     "corpus_dir": "analysis.core.paths",
     "figures_dir": "analysis.core.paths",
     # corpus
+    "SEED_DOC_ID": "analysis.corpus.catalog",
     "load_corpus": "analysis.corpus.load",
     "load_catalog": "analysis.corpus.load",
     "turn_counts": "analysis.corpus.load",
@@ -72,6 +73,7 @@ _PUBLIC = {
     "load_hand_coding": "analysis.measures.validation",
     # models
     "FULL_KS": "analysis.models.topic_results",
+    "DEFAULT_KS": "analysis.models.topic_results",
     "default_corpus": "analysis.models.topic_results",
     "default_model": "analysis.models.topic_results",
     "document_topics": "analysis.models.topic_results",
@@ -101,6 +103,11 @@ _PUBLIC = {
     # tutorial
     "check": "analysis.tutorial.exercises",
     "show_solution": "analysis.tutorial.exercises",
+    "use_output_folder": "analysis.tutorial.output",
+    "check_parameters": "analysis.tutorial.parameters",
+    "notebook_output_dir": "analysis.tutorial.output",
+    "kwic_explorer": "analysis.tutorial.explorers",
+    "theme_explorer": "analysis.tutorial.explorers",
     "folder_tour": "analysis.tutorial.environment",
     "offline_check": "analysis.tutorial.environment",
     "package_report": "analysis.tutorial.environment",

@@ -187,6 +187,13 @@ def cmd_notebooks(args) -> int:
     return 0
 
 
+def cmd_book(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.tutorial.book import build_book
+    print(f"wrote {build_book() / 'index.html'}")
+    return 0
+
+
 def cmd_topics(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.models.topic_results import DEFAULT_KS, FULL_KS, choose_model, default_corpus, documents_table
@@ -297,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
+    add("book", cmd_book, "execute the notebooks and build them into a static HTML book in output/book/")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "
                                        "top terms, or the chunk x topic table (French documents projected)")
     topics.add_argument("--kind", choices=("nmf", "lda"), default="nmf")

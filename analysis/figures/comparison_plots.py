@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from analysis.figures.export import HIGHLIGHT_COLOUR, NEUTRAL_COLOUR, figure_style, new_figure, theme_style
+from analysis.figures.export import (HIGHLIGHT_COLOUR, NEUTRAL_COLOUR, figure_style, new_figure, text_colour,
+                                     theme_style)
 from analysis.figures.theme_plots import theme_label
 
 
@@ -465,6 +466,7 @@ def term_scatter(table: pd.DataFrame, *, n_labels: int = 12, width: str = "one",
     _check(table, ["term", "rate_a", "rate_b", "z"], "term_scatter")
     a, b = table.attrs.get("a", "group a"), table.attrs.get("b", "group b")
     colours = colours or {a: theme_style(str(a))["color"], b: theme_style(str(b))["color"]}
+    text_colours = {group: text_colour(colour) for group, colour in colours.items()}  # readable on white
     rates = table[["rate_a", "rate_b"]].to_numpy(float)
     floor = rates[rates > 0].min() / 2
     x = table["rate_b"].where(table["rate_b"] > 0, floor).to_numpy()
@@ -491,12 +493,12 @@ def term_scatter(table: pd.DataFrame, *, n_labels: int = 12, width: str = "one",
                     textcoords="offset points", rotation=90, va="top", ha="left", fontsize=5, color=NEUTRAL_COLOUR),
                   ax.annotate(f"absent from {a}", (1.0, floor), xycoords=("axes fraction", "data"), xytext=(-2, 2),
                     textcoords="offset points", va="bottom", ha="right", fontsize=5, color=NEUTRAL_COLOUR),
-                  ax.text(0.06, 0.98, f"more {a}", transform=ax.transAxes, va="top", color=colours[a], fontsize=6),
-                  ax.text(0.98, 0.1, f"more {b}", transform=ax.transAxes, ha="right", color=colours[b], fontsize=6)]
+                  ax.text(0.06, 0.98, f"more {a}", transform=ax.transAxes, va="top", color=text_colours[a], fontsize=6),
+                  ax.text(0.98, 0.1, f"more {b}", transform=ax.transAxes, ha="right", color=text_colours[b], fontsize=6)]
         # Interleave the two sides so that each gets its strongest terms labelled first.
         picks = [i for pair in zip(top_a, top_b) for i in pair]
         labels = [str(table["term"].iloc[i]).replace("_", " ") for i in picks]
-        label_colours = [colours[a] if i in set(top_a) else colours[b] for i in picks]
+        label_colours = [text_colours[a] if i in set(top_a) else text_colours[b] for i in picks]
         texts, skipped = place_labels(ax, x[picks], yv[picks], labels, colors=label_colours, avoid=static)
         ax.placed_labels, ax.skipped_labels = texts, skipped
     return fig, ax

@@ -74,6 +74,27 @@ _METADATA = {"pdf": {"CreationDate": None, "ModDate": None},
 MM_PER_INCH = 25.4
 
 
+def text_colour(colour, background: str = "#ffffff", min_contrast: float = 4.5) -> str:
+    """``colour`` darkened (same hue) until text in it reads on ``background``.
+
+    Contrast is the WCAG 2 ratio of relative luminances, (L1 + 0.05) / (L2 + 0.05), and
+    4.5:1 the level for normal text (W3C 2008, WCAG 2.0, success criterion 1.4.3). The
+    Okabe-Ito yellow (about 1.2:1 on white) and sky blue (2.2:1) are fine for lines and
+    markers but not for text; this is the colour to write a label in.
+    """
+    def luminance(rgb):
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    rgb, back = matplotlib.colors.to_rgb(colour), luminance(matplotlib.colors.to_rgb(background))
+    for step in range(21):
+        shade = [c * (1 - step / 20) for c in rgb]
+        low, high = sorted((luminance(shade), back))
+        if (high + 0.05) / (low + 0.05) >= min_contrast:
+            return matplotlib.colors.to_hex(shade)
+    return "#000000"
+
+
 def _stable_index(name: str, n: int) -> int:
     """Position in a cycle of ``n`` picked by sha256 of the name (Python's ``hash`` is salted)."""
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest(), 16) % n

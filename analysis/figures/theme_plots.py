@@ -66,8 +66,10 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
                 ax.annotate(f"{touching.get(theme, 0)}/{int(data['n'].iloc[0])}", (1.0, yi),
                             xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=5.5)
-            ax.annotate("turns\nwith a hit", (1.0, 1.0), xycoords="axes fraction", xytext=(4, 2),
-                        textcoords="offset points", va="bottom", fontsize=5, color=NEUTRAL_COLOUR)
+            # right-aligned over the counts, so the header ends where they do (it was clipped at the edge)
+            ax.annotate("turns\nwith a hit", (1.0, 1.0), xycoords="axes fraction", xytext=(20, 2),
+                        textcoords="offset points", va="bottom", ha="right", multialignment="right", fontsize=5,
+                        color=NEUTRAL_COLOUR)
         level = rates.attrs.get("level", 0.95)
         n_boot = rates.attrs.get("n_boot")
         ax.set_xlabel(f"hits per 1,000 tokens ({level:.0%} bootstrap interval)")

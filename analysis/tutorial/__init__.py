@@ -1,1 +1,1 @@
-"""The tutorial's support: exercises with checks and solutions, the environment report, and the headless notebook runner."""
+"""The tutorial's support: exercises (solutions as tested functions), parameter checks, the output folder, interactive explorers, the environment report, the notebook runner and the HTML book."""

@@ -13,14 +13,15 @@ from analysis.text.stopwords import stopwords
 from analysis.text.tokenize import tokenize
 
 REQUIRED = ["jupyterlab", "pandas", "numpy", "scipy", "matplotlib", "scikit-learn", "nltk", "simplemma",
-            "stopwordsiso", "wordfreq", "trafilatura", "nbclient"]
+            "stopwordsiso", "wordfreq", "trafilatura", "nbclient", "papermill", "ipywidgets", "tqdm"]
 FOLDERS = {
     "seeds": "raw source documents exactly as received (never edited)",
     "corpus": "the curated corpus: catalog.csv, interviews/ (full text), features/ (counts only), "
               "phrase list, stopword list, theme dictionary and hand coding",
     "analysis": "the Python package: every computation the notebooks show",
     "notebooks": "the tutorial and research notebooks, in reading order",
-    "figures": "figures exported for papers (PDF, SVG, PNG) with captions and provenance",
+    "figures": "the paper figures (PDF, SVG, PNG) with captions and provenance; written only by `make figures`",
+    "output": "what the notebooks export when you run them (not tracked by git; made on first run)",
     "tests": "unit tests and notebook execution tests (make test)",
     "benchmarks": "speed measurements (make benchmark), never run as tests",
 }

@@ -4,98 +4,103 @@ Each exercise has an id (``"02.1"``: notebook 02, exercise 1). In a notebook::
 
     answer = ...                      # the student's work
     check("02.1", answer)             # prints feedback; never raises
-    show_solution("02.1")             # prints one way to do it
+    show_solution("02.1")             # prints the solution function and how to call it
 
-Expected answers are computed from the corpus when checked, never typed in, so the
-checks stay right when a researcher adds interviews. Solutions live apart from the
-notebooks (in ``analysis/solutions*.py``), as in Downey's ThinkStats. Each notebook's
-exercises live in ``analysis/exercise_bank*.py`` and are registered on import.
+A solution is an ordinary function with a docstring (in ``exercises_NN.py``), registered
+with its question and hint by :func:`~analysis.tutorial.exercise_registry.exercise`. The
+check calls that function to get the expected answer, computed from the corpus, never
+typed in, so checks stay right when a researcher adds interviews, and the printed
+solution is the code that was checked (as in Downey's ThinkStats, solutions live apart
+from the student notebooks).
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Any, Callable
+import inspect
+import textwrap
+import types
 
-import importlib
-import pkgutil
+import analysis
+from analysis.tutorial import exercises_00_02, exercises_03, exercises_04, exercises_05_06
+from analysis.tutorial.exercise_registry import REGISTRY, Exercise, as_number, plain
 
-from analysis.tutorial import __path__ as _package_path
-
-
-@dataclass
-class Exercise:
-    """What the student is asked, how to get the expected answer, and hints."""
-
-    question: str
-    expected: Callable[[], Any]
-    hint: str
-    compare: Callable[[Any, Any], bool] = lambda got, want: got == want
+#: The modules whose solutions are registered, one per notebook or group of notebooks.
+SOLUTION_MODULES = (exercises_00_02, exercises_03, exercises_04, exercises_05_06)
 
 
-REGISTRY: dict[str, Exercise] = {}
+def _exercise(exercise_id: str) -> Exercise:
+    if exercise_id not in REGISTRY:
+        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[exercise_id]
 
 
-def exercise(exercise_id: str, question: str, hint: str, compare=None):
-    """Register the function that computes the expected answer of an exercise."""
-    def register(expected):
-        REGISTRY[exercise_id] = Exercise(question, expected, hint, compare or (lambda got, want: got == want))
-        return expected
-    return register
-
-
-def close(rel_tol: float = 1e-6):
-    """A comparison for numbers that tolerates rounding."""
-    return lambda got, want: isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=rel_tol,
-                                                                            abs_tol=rel_tol)
+def diagnose(answer, want) -> str | None:
+    """A sentence about what is wrong with ``answer`` beyond 'not equal', or None."""
+    got_number, want_number = as_number(answer), as_number(want)
+    if want_number is not None and got_number is None:
+        if isinstance(answer, str):
+            return "You gave a text; a number is expected (no quotes)."
+        if hasattr(answer, "shape") or hasattr(answer, "__len__"):
+            return ("You gave a table or a list; a single number is expected: select one cell "
+                    "(e.g. with .loc[row, column] or .iloc[0]).")
+        return f"A number is expected; you gave a {type(answer).__name__}."
+    if want_number is not None and got_number is not None:
+        if want_number != 0 and 0 < want_number < 1 and abs(got_number / 100 - want_number) < 0.01:
+            return "That looks like a percentage: give a share between 0 and 1."
+        if want_number != 0 and abs(got_number - want_number) <= 0.1 * abs(want_number):
+            return "Close: within 10%. Check which rows you kept (role, documents) and that you did not round early."
+        if want_number != 0 and got_number != 0 and abs(abs(got_number / want_number) - 1) > 0.9 and \
+                (got_number / want_number > 5 or got_number / want_number < 0.2):
+            return "Off by a large factor: check the unit (per 1,000 tokens? a share or a count?)."
+        return None
+    if isinstance(want, str) and not isinstance(answer, str):
+        return "A text (in quotes) is expected."
+    return None
 
 
 def check(exercise_id: str, answer) -> bool:
-    """Print feedback on ``answer`` and return whether it is right."""
-    if exercise_id not in REGISTRY:
-        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(REGISTRY))}")
-    ex = REGISTRY[exercise_id]
+    """Print feedback on ``answer`` and return whether it is right (never raises on a wrong answer)."""
+    ex = _exercise(exercise_id)
     if answer is None or answer is ...:
         print(f"[{exercise_id}] Not answered yet. {ex.question}\nHint: {ex.hint}")
         return False
-    want = ex.expected()
+    want = ex.solution()
     if ex.compare(answer, want):
-        print(f"[{exercise_id}] Correct: {answer!r}.")
+        shown, exact = plain(answer), plain(want)
+        if shown == exact:
+            note = ""
+        elif as_number(want) is not None or isinstance(want, tuple):
+            note = f" (unrounded: {exact}; yours matches to the precision the notebook shows)"
+        else:
+            note = f" (accepted as {exact})"
+        print(f"[{exercise_id}] Correct: {shown}{note}.")
         return True
-    print(f"[{exercise_id}] Not quite: you gave {answer!r} ({type(answer).__name__}).\nHint: {ex.hint}\n"
-          f"Stuck? show_solution({exercise_id!r})")
+    reason = diagnose(answer, want)
+    print(f"[{exercise_id}] Not quite: {plain(answer)} is not it ({ex.expects} is expected)."
+          + (f"\n{reason}" if reason else "")
+          + f"\nHint: {ex.hint}\nStuck? show_solution({exercise_id!r})")
     return False
 
 
+def solution_source(exercise_id: str) -> str:
+    """The solution as a student can paste it: the imports it needs, the function, the call."""
+    function = _exercise(exercise_id).solution
+    body = textwrap.dedent(inspect.getsource(function))
+    body = body[body.index("def "):]  # the function without its registering decorator
+    used = function.__code__.co_names
+    modules = [f"import {value.__name__} as {name}" if value.__name__ != name else f"import {name}"
+               for name in used if isinstance(value := function.__globals__.get(name), types.ModuleType)
+               and not value.__name__.startswith("analysis")]
+    public = sorted(name for name in used if name in analysis.__all__)
+    lines = sorted(modules) + ([f"from analysis import {', '.join(public)}"] if public else [])
+    imports = "\n".join(lines) + "\n\n" if lines else ""
+    return f"{imports}{body.rstrip()}\n\nanswer = {function.__name__}()"
+
+
 def show_solution(exercise_id: str) -> None:
-    """Print the solution code of an exercise."""
-    code = all_solutions().get(exercise_id)
-    if code is None:
-        raise KeyError(f"no solution for {exercise_id!r}")
-    print(code.strip())
+    """Print the solution of an exercise: the function the check uses, and how to call it."""
+    print(solution_source(exercise_id))
 
 
-def solve(exercise_id: str, namespace: dict | None = None):
-    """Run the solution and return its ``answer`` (used by the tests to check the checks)."""
-    scope = dict(namespace or {})
-    exec(all_solutions()[exercise_id], scope)  # noqa: S102 - our own solution text
-    return scope["answer"]
-
-
-def _modules(prefix: str):
-    for info in sorted(pkgutil.iter_modules(_package_path), key=lambda m: m.name):
-        if info.name.startswith(prefix):
-            yield importlib.import_module(f"{__package__}.{info.name}")
-
-
-def all_solutions() -> dict[str, str]:
-    """Solutions from every ``analysis/solutions*.py`` module (one per notebook or group)."""
-    merged: dict[str, str] = {}
-    for module in _modules("solutions"):
-        merged.update(module.SOLUTIONS)
-    return merged
-
-
-# Registers the exercises of every ``analysis/exercise_bank*.py`` module.
-for _module in _modules("exercise_bank"):
-    pass
+def solve(exercise_id: str):
+    """Run the solution and return its answer (what the check compares with)."""
+    return _exercise(exercise_id).solution()

@@ -3,16 +3,25 @@
 Used by ``make run`` and by the test suite. Each notebook runs top to bottom in a new
 ``python3`` kernel with the notebooks folder as working directory; an error in any cell
 stops it and is reported with the notebook's name and the cell. Executed copies go to
-``.cache/executed/`` (the committed notebooks are left as they are).
+``.cache/executed/`` (the committed notebooks are left as they are; what the notebooks
+export goes to ``output/``, see :mod:`analysis.tutorial.output`).
+
+Kernels are reached over local IPC sockets (in a private temporary folder), not TCP:
+nothing listens on a network port, and the kernel's "running over TCP without
+encryption" warning has nothing to warn about.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from tqdm.auto import tqdm
+from traitlets.config import Config
 
 from analysis.core.paths import PROJECT_ROOT, cache_dir
 from analysis.core.textio import atomic_write_text
@@ -42,12 +51,19 @@ def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None
     notebook = nbformat.read(path, as_version=4)
     if parameters:
         inject_parameters(notebook, parameters)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        raise RuntimeError(f"{path.name} failed:\n{error}") from None
+    ipython_dir = os.environ.get("IPYTHONDIR")
+    if ipython_dir:  # IPython warns on first use when the folder's parent does not exist yet
+        Path(ipython_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", config=config,
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            raise RuntimeError(f"{path.name} failed:\n{error}") from None
     if save:
         out = cache_dir() / "executed" / path.name
         atomic_write_text(out, nbformat.writes(notebook))
@@ -55,13 +71,17 @@ def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None
 
 
 def run_all(names=None) -> list[tuple[str, float]]:
-    """Execute every notebook (or those named); return ``(name, seconds)`` pairs."""
+    """Execute every notebook (or those named); return ``(name, seconds)`` pairs.
+
+    One line per notebook with its time; a progress bar while they run (only on a terminal).
+    """
+    paths = [p for p in notebook_paths() if not names or p.stem in names or p.name in names]
     timings = []
-    for path in notebook_paths():
-        if names and path.stem not in names and path.name not in names:
-            continue
-        start = time.perf_counter()
-        execute_notebook(path)
-        timings.append((path.name, time.perf_counter() - start))
-        print(f"executed {path.name} in {timings[-1][1]:.1f} s", flush=True)
+    with tqdm(paths, desc="notebooks", unit="nb", disable=None, leave=False) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.name)
+            start = time.perf_counter()
+            execute_notebook(path)
+            timings.append((path.name, time.perf_counter() - start))
+            tqdm.write(f"executed {path.name} in {timings[-1][1]:.1f} s")
     return timings
