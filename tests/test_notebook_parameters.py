@@ -2,13 +2,11 @@
 (papermill runs each notebook with a non-default value of each parameter) or is refused
 at the top with the allowed values; running a notebook writes only into its output folder."""
 import ast
-import shutil
 
 import nbformat
 import papermill
 import pytest
 
-from analysis.core.paths import PROJECT_ROOT
 from analysis.tutorial.notebooks import NOTEBOOKS_DIR, notebook_paths
 from analysis.tutorial.parameters import RULES, ParameterError, check_parameters
 

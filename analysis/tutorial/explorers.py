@@ -25,7 +25,7 @@ from IPython.display import display
 
 from analysis.compare.comparisons import executive_profiles
 from analysis.corpus.catalog import SEED_DOC_ID
-from analysis.corpus.load import load_catalog, load_corpus
+from analysis.corpus.load import load_corpus
 from analysis.figures.comparison_plots import forest
 from analysis.figures.export import figure_style
 from analysis.measures.concordance import kwic
