@@ -1,0 +1,107 @@
+"""A learned alternative to the rules: one logistic regression per theme.
+
+Features of a turn: its bag of lemmas (presence, :func:`analysis.text.lemmas.lemmatize_counts`)
+plus, per theme, whether the context rules hit it (:mod:`analysis.measures.rule_hits`).
+Per theme, an L2-regularised logistic regression (scikit-learn) is trained on coded
+**development** turns only, and its probabilities are calibrated by Platt scaling
+(``CalibratedClassifierCV(method="sigmoid")``; Platt 1999; Niculescu-Mizil and Caruana
+2005) when each class has at least :data:`MIN_CLASS` training turns (else the raw
+regression, or the training prevalence when one class is missing; the ``fit`` column says which).
+
+* Development turns get **leave-one-interview-out** predictions: the model that scores
+  an interview never saw it (grouped cross-validation; Roberts et al. 2018 on grouped
+  validation of text classifiers).
+* Test turns are scored by the model trained on all development turns.
+* A turn is predicted positive when its probability is at least 0.5.
+
+:func:`choose_method` then compares rules and model per theme on development turns only
+(design-weighted F1) and keeps the better one (rules on ties: the simpler instrument).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from analysis.corpus.load import turn_counts
+from analysis.stats.measurement import weighted_metrics
+from analysis.text.lemmas import lemmatize_counts
+
+MIN_CLASS = 3
+THRESHOLD = 0.5
+C = 1.0
+
+
+def turn_features(turns: pd.DataFrame, rule_hits: pd.DataFrame, themes) -> list[dict]:
+    """One feature dict per turn: ``lemma:<l>`` presence and ``rule:<theme>`` indicators."""
+    features = []
+    for (lang, bag), (_, hits) in zip(zip(turns["lang"], turn_counts(turns)), rule_hits[list(themes)].iterrows()):
+        row = {f"lemma:{lemma}": 1.0 for lemma in lemmatize_counts(bag, lang)}
+        row.update({f"rule:{t}": float(hits[t] > 0) for t in themes})
+        features.append(row)
+    return features
+
+
+def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
+    positives, negatives = int(train_y.sum()), int(len(train_y) - train_y.sum())
+    if positives == 0 or negatives == 0:
+        return np.full(test_x.shape[0], positives / max(len(train_y), 1)), "prevalence"
+    regression = LogisticRegression(C=C, max_iter=2000)
+    if min(positives, negatives) >= MIN_CLASS:
+        model = CalibratedClassifierCV(regression, method="sigmoid",
+                                       cv=StratifiedKFold(MIN_CLASS, shuffle=True, random_state=seed))
+        fit = "calibrated"
+    else:
+        model, fit = regression, "uncalibrated"
+    model.fit(train_x, train_y)
+    return model.predict_proba(test_x)[:, 1], fit
+
+
+def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, seed: int = 0) -> pd.DataFrame:
+    """Probabilities per theme for every coded turn (module docstring).
+
+    ``coded`` has one row per coded turn with ``doc_id``, ``split`` (``development`` /
+    ``test``) and one 0/1 column per theme; ``features`` one dict per row
+    (:func:`turn_features`). Returns a table aligned with ``coded``: one probability
+    column per theme; ``attrs["fit"]`` records how each theme was fitted.
+    """
+    coded = coded.reset_index(drop=True)
+    dev = (coded["split"] == "development").to_numpy()
+    if not dev.any():
+        raise ValueError("no coded development turns: the model is trained on development interviews only")
+    vectorizer = DictVectorizer(sort=True)
+    vectorizer.fit([f for f, d in zip(features, dev) if d])  # vocabulary from development turns only
+    x = vectorizer.transform(features).tocsr()
+    groups = coded["doc_id"].to_numpy()
+    out = pd.DataFrame(index=coded.index, columns=list(themes), dtype=float)
+    fits = {}
+    for theme in themes:
+        y = coded[theme].to_numpy().astype(int)
+        for doc in sorted(set(groups[dev])):
+            held = dev & (groups == doc)
+            train = dev & (groups != doc)
+            out.loc[held, theme], _ = _fit_predict(x[train], y[train], x[held], seed)
+        if (~dev).any():
+            out.loc[~dev, theme], fits[theme] = _fit_predict(x[dev], y[dev], x[~dev], seed)
+        else:
+            fits[theme] = "development only"
+    out.attrs["fit"] = fits
+    return out
+
+
+def choose_method(coded: pd.DataFrame, rule_pred: pd.DataFrame, model_pred: pd.DataFrame, themes,
+                  weights=None) -> dict[str, str]:
+    """Per theme, ``'rules'`` or ``'model'``: the higher design-weighted F1 on development turns
+    (rules on ties or when F1 is undefined for the model)."""
+    dev = (coded["split"] == "development").to_numpy()
+    w = None if weights is None else np.asarray(weights)[dev]
+    chosen = {}
+    for theme in themes:
+        truth = coded[theme].to_numpy()[dev]
+        f_rules = weighted_metrics(truth, rule_pred[theme].to_numpy()[dev], w)["f1"]
+        f_model = weighted_metrics(truth, model_pred[theme].to_numpy()[dev], w)["f1"]
+        chosen[theme] = "model" if np.nan_to_num(f_model, nan=-1) > np.nan_to_num(f_rules, nan=-1) else "rules"
+    return chosen
