@@ -24,7 +24,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.load import load_corpus
+from analysis.measures.coding import REFERENCE, agreement, load_coding
+from analysis.measures.rule_hits import rule_theme_hits
+from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
+from analysis.text.themes import ThemeMatcher
 
 #: Targets on test interviews, random stratum (issue 11).
 TARGET_F1 = {"compute_scarcity": 0.80, "open_source_risk": 0.80, "elections_misinformation": 0.80}
@@ -110,3 +115,34 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
     table = pd.DataFrame(rows, columns=[*groups, *SHARE_COLUMNS])
     table.attrs.update(level=level, n_boot=n_boot, seed=seed)
     return table
+
+
+def coder_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
+    """Agreement between the first two non-reference coders of the coding table (None if
+    fewer than two coders coded any turn in common)."""
+    coders = [c for c in dict.fromkeys(coding["coder"]) if c != REFERENCE]
+    if len(coders) < 2:
+        return None
+    try:
+        return agreement(coding, coders[0], coders[1])
+    except ValueError:
+        return None
+
+
+def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"), n_boot: int = 1000,
+                      level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Corrected theme shares of the corpus per ``by`` group, from the project's files: the
+    context rules' flags on every turn, their Se and Sp on the coded v2 sample, and each
+    theme's reliability (test interviews, random stratum; agreement where two coders exist)."""
+    turns = load_corpus() if turns is None else turns
+    themes = ThemeMatcher().themes_
+    coding = load_coding(themes=themes)
+    coded = coded_sample(turns, coding=coding, themes=themes)
+    report = validation_report(coded, model=False, level=level)
+    reliable = theme_reliability(report, coder_agreement(coding))
+    hits = rule_theme_hits(turns)
+    groups = [by] if isinstance(by, str) else list(by)
+    flags = pd.concat([turns.reset_index(drop=True)[groups], (hits[themes] > 0).astype(int)], axis=1)
+    coded_pred, _, _ = instrument_predictions(coded, model=False)
+    return corrected_shares(flags, coded, coded_pred, by=groups, n_boot=n_boot, level=level, seed=seed,
+                            reliable=reliable)
