@@ -193,7 +193,7 @@ def test_design_weights_of_a_small_drawn_sample():
     # 8 turns: 3 mention chips (compute seed word), 5 do not. Random stratum: 2 turns;
     # then 1 compute turn among those left. pi = (r_h + m_h) / M_h per frame stratum.
     texts = ["chip supply", "chips again", "more chip", "hello", "weather", "music", "sport", "books"]
-    turns = pd.DataFrame({"doc_id": "d", "turn_id": range(1, 9), "segment": "interview", "lang": "en",
+    turns = pd.DataFrame({"doc_id": "d", "turn_id": range(1, 9), "segment": "interview", "lang": "en", "n_tokens": 2,
                           "text": texts, "text_availability": "full",
                           "counts": [count_tokens(t, "en") for t in texts]})
     sample = design_sample(turns, {"d": "development"}, seed=3, n_random=2, n_per_theme=1)

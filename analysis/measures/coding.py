@@ -49,12 +49,12 @@ def load_sample(path=None) -> pd.DataFrame:
     for line, row in records:
         try:
             pi = float(row["inclusion_probability"])
-            turn_id = int(row["turn_id"])
+            turn_id, n_tokens = int(row["turn_id"]), int(row["n_tokens"])
         except ValueError:
-            raise InputError(path, "turn_id or inclusion_probability is not a number", line=line) from None
+            raise InputError(path, "turn_id, n_tokens or inclusion_probability is not a number", line=line) from None
         if not 0 < pi <= 1:
             raise InputError(path, f"inclusion probability {pi} is not in (0, 1]", line=line)
-        rows.append({**row, "turn_id": turn_id, "inclusion_probability": pi})
+        rows.append({**row, "turn_id": turn_id, "inclusion_probability": pi, "n_tokens": n_tokens})
     return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
 
 

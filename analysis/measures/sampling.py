@@ -159,7 +159,8 @@ DESIGN_SEED = 20261203
 N_DESIGN_RANDOM = 540
 N_DESIGN_PER_THEME = 50
 DESIGN_FILE = "themes/sample.csv"
-DESIGN_COLUMNS = ["doc_id", "turn_id", "stratum", "frame_stratum", "inclusion_probability", "split"]
+DESIGN_COLUMNS = ["doc_id", "turn_id", "frame", "stratum", "frame_stratum", "inclusion_probability", "split",
+                  "n_tokens"]
 
 
 def frame_strata(turns: pd.DataFrame) -> pd.Series:
@@ -176,7 +177,8 @@ def frame_strata(turns: pd.DataFrame) -> pd.Series:
 
 
 def design_sample(turns: pd.DataFrame, splits: dict[str, str], seed: int = DESIGN_SEED, *,
-                  n_random: int = N_DESIGN_RANDOM, n_per_theme: int = N_DESIGN_PER_THEME) -> pd.DataFrame:
+                  n_random: int = N_DESIGN_RANDOM, n_per_theme: int = N_DESIGN_PER_THEME,
+                  frame: str = "corpus-v1") -> pd.DataFrame:
     """The v2 validation sample over the whole corpus, with inclusion probabilities.
 
     Frame: every interview-segment turn of ``turns``. Each turn belongs to one frame
@@ -197,7 +199,15 @@ def design_sample(turns: pd.DataFrame, splits: dict[str, str], seed: int = DESIG
     :func:`analysis.measures.theme_splits.split_map`). One generator,
     ``default_rng(seed)``; the frame is sorted by (doc_id, turn_id), so the same corpus
     and seed give the same sample.
+
+    ``frame`` names the set of interviews drawn from. Interviews added later are sampled as
+    a new, disjoint frame with the same sampling fraction (``n_random`` = round(540 / N_v1
+    x N_new), ``n_per_theme`` likewise), so the random strata of all frames together stay
+    self-weighting and 1/pi remains valid across frames (stratification by frame). ``n_tokens``
+    is recorded so that a re-extraction that changes a turn is detected
+    (:func:`analysis.measures.validation.coded_sample`).
     """
+    frame_name = frame
     frame = turns[turns["segment"] == "interview"].sort_values(["doc_id", "turn_id"]).reset_index(drop=True)
     frame.attrs = turns.attrs
     missing = sorted(set(frame["doc_id"]) - set(splits))
@@ -225,5 +235,7 @@ def design_sample(turns: pd.DataFrame, splits: dict[str, str], seed: int = DESIG
     sample["frame_stratum"] = strata[chosen]
     sample["inclusion_probability"] = [round(taken[s] / size[s], 10) for s in strata[chosen]]
     sample["split"] = sample["doc_id"].map(splits)
+    sample["frame"] = frame_name
+    sample["n_tokens"] = frame.loc[chosen, "n_tokens"].astype(int).to_numpy()
     sample.attrs.update(seed=seed, n_frame=len(frame), frame_sizes=size.to_dict())
     return sample[DESIGN_COLUMNS]

@@ -310,12 +310,17 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
                           on=["doc_id", "turn_id"], how="inner")
     if merged.empty:
         raise ValueError("no turn of corpus/themes/sample.csv is coded yet in corpus/themes/coding.csv")
-    keyed = turns.set_index(["doc_id", "turn_id"])
+    keyed = turns.set_index(["doc_id", "turn_id"])["n_tokens"]
     missing = [k for k in zip(merged["doc_id"], merged["turn_id"]) if k not in keyed.index]
     if missing:
         raise ValueError(f"{len(missing)} coded turn(s) are not in the corpus (e.g. {missing[0][0]} #{missing[0][1]}): "
                          "redraw the sample or re-load the corpus it was drawn from")
-    return _attach_turns(merged, turns, themes)
+    changed = [k for k, n in zip(zip(merged["doc_id"], merged["turn_id"]), merged["n_tokens"]) if keyed[k] != n]
+    if changed:
+        raise ValueError(f"{len(changed)} coded turn(s) changed since the sample was drawn (token counts differ; e.g. "
+                         f"{changed[0][0]} #{changed[0][1]}): the turns were re-segmented, so their codes may belong "
+                         "to other text; re-code them or restore the extraction they were coded on")
+    return _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
 
 
 def _attach_turns(coded: pd.DataFrame, turns: pd.DataFrame, themes) -> pd.DataFrame:
