@@ -2,7 +2,8 @@
 
 Features of a turn: its bag of lemmas (presence, :func:`analysis.text.lemmas.lemmatize_counts`)
 plus, per theme, whether the context rules hit it (:mod:`analysis.measures.rule_hits`).
-Per theme, an L2-regularised logistic regression (scikit-learn) is trained on coded
+Lemmas in fewer than :data:`MIN_DOCUMENT_FREQUENCY` development turns are dropped. Per
+theme, an L2-regularised logistic regression (scikit-learn, liblinear, C = 1) is trained on coded
 **development** turns only, and its probabilities are calibrated by Platt scaling
 (``CalibratedClassifierCV(method="sigmoid")``; Platt 1999; Niculescu-Mizil and Caruana
 2005) when each class has at least :data:`MIN_CLASS` training turns (else the raw
@@ -19,6 +20,8 @@ regression, or the training prevalence when one class is missing; the ``fit`` co
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
@@ -33,6 +36,7 @@ from analysis.text.lemmas import lemmatize_counts
 MIN_CLASS = 3
 THRESHOLD = 0.5
 C = 1.0
+MIN_DOCUMENT_FREQUENCY = 3  # a lemma is a feature when at least this many development turns contain it
 
 
 def turn_features(turns: pd.DataFrame, rule_hits: pd.DataFrame, themes) -> list[dict]:
@@ -49,7 +53,7 @@ def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
     positives, negatives = int(train_y.sum()), int(len(train_y) - train_y.sum())
     if positives == 0 or negatives == 0:
         return np.full(test_x.shape[0], positives / max(len(train_y), 1)), "prevalence"
-    regression = LogisticRegression(C=C, max_iter=2000)
+    regression = LogisticRegression(C=C, solver="liblinear")
     if min(positives, negatives) >= MIN_CLASS:
         model = CalibratedClassifierCV(regression, method="sigmoid",
                                        cv=StratifiedKFold(MIN_CLASS, shuffle=True, random_state=seed))
@@ -72,9 +76,11 @@ def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, se
     dev = (coded["split"] == "development").to_numpy()
     if not dev.any():
         raise ValueError("no coded development turns: the model is trained on development interviews only")
+    frequency = Counter(name for f, d in zip(features, dev) if d for name in f)  # development turns only
+    kept = {name for name, n in frequency.items() if n >= MIN_DOCUMENT_FREQUENCY or name.startswith("rule:")}
     vectorizer = DictVectorizer(sort=True)
-    vectorizer.fit([f for f, d in zip(features, dev) if d])  # vocabulary from development turns only
-    x = vectorizer.transform(features).tocsr()
+    vectorizer.fit([{name: 1.0 for name in kept}])
+    x = vectorizer.transform([{k: v for k, v in f.items() if k in kept} for f in features]).tocsr()
     groups = coded["doc_id"].to_numpy()
     out = pd.DataFrame(index=coded.index, columns=list(themes), dtype=float)
     fits = {}

@@ -391,7 +391,7 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
             for scope in scopes:
                 mask = (coded["split"] == split).to_numpy()
                 if scope == "random":
-                    mask &= (coded["stratum"] == "random").to_numpy()
+                    mask = mask & (coded["stratum"] == "random").to_numpy()
                 if not mask.any():
                     continue
                 w = weights[mask] if scope == "all" else None
