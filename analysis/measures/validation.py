@@ -17,7 +17,7 @@ dictionary be checked against coded text before its counts are trusted. Two codi
 
 * **Prediction.** An instrument predicts that a turn touches a theme when it has at
   least one hit for the theme (dictionary or rules), or, for the learned model, a
-  probability of at least 0.5.
+  probability at the theme's threshold (:mod:`analysis.measures.theme_model`).
 * **Counts.** Per theme, over the turns of one split: ``tp`` (coded 1, predicted 1),
   ``fp`` (coded 0, predicted 1), ``fn`` (coded 1, predicted 0), ``tn`` (coded 0, predicted 0).
 * **Precision** = tp / (tp + fp): of the turns the instrument flags, the share the coder
@@ -57,7 +57,7 @@ from analysis.core.textio import InputError, read_csv_table
 from analysis.measures.theme_scores import theme_hits
 from analysis.measures.coding import load_coding, load_quote_coding, load_sample, reference_codes
 from analysis.measures.rule_hits import rule_theme_hits
-from analysis.measures.theme_model import THRESHOLD, choose_method, model_probabilities, turn_features
+from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
 from analysis.measures.theme_splits import split_map
 from analysis.stats.measurement import design_weights, weighted_metrics
 from analysis.text.themes import ThemeMatcher
@@ -352,7 +352,7 @@ def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, seed: int
     if not model or not (coded["split"] == "development").any():
         return rules, None, None
     probabilities = model_probabilities(coded, turn_features(coded, hits, themes), themes, seed=seed)
-    return rules, (probabilities >= THRESHOLD).astype(int), probabilities
+    return rules, predictions(probabilities), probabilities
 
 
 def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
