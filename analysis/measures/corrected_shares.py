@@ -14,7 +14,9 @@ Rogan-Gladen estimator (:func:`analysis.stats.measurement.rogan_gladen`; Rogan a
   flag the bootstrap mean of n turns is Binomial(n, q) / n, drawn directly) and the coded
   turns, with replacement within each sampling stratum (validation uncertainty), from
   which Se and Sp are recomputed. Replicates where Se + Sp <= 1 give no estimate; their
-  share is reported (``undefined_share``).
+  share is reported (``undefined_share``). Known limit: a group with no flagged turn
+  (apparent share 0) gets the interval [0, 0] because every turn resample is 0 too; read it
+  as "no evidence in these turns", not as certainty.
 * Reliability: a theme is ``reliable`` only when it meets the targets on test interviews
   (:func:`theme_reliability`); unreliable themes stay in the table, marked, never silently
   plotted like the others.
