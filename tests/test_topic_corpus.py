@@ -9,7 +9,8 @@ from analysis.ingest.build import rebuild_catalog
 from analysis.corpus.load import load_corpus
 from analysis.corpus.features import turn_features, write_features
 from analysis.corpus.fulltext import write_fulltext
-from analysis.models.topic_corpus import bags_matrix, chunk_turns, topic_corpus
+from analysis.measures.frequencies import bags_matrix
+from analysis.models.topic_corpus import chunk_turns, topic_corpus
 from analysis.core.turns import Turn
 
 

@@ -10,12 +10,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class InputError(ValueError):
@@ -82,11 +79,15 @@ def atomic_write_bytes(path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A fresh name opened with mode 0o666, so the process umask gives the usual permissions
+    # (tempfile.mkstemp would make the file 0600).
+    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual permissions
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

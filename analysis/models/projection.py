@@ -55,11 +55,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.measures.frequencies import normalised_bag
+from analysis.measures.frequencies import bags_matrix, normalised_bag
 from analysis.core.paths import corpus_dir
 from analysis.text.stopwords import is_content
 from analysis.core.textio import InputError, read_csv_table
-from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, bags_matrix, chunk_turns
+from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, chunk_turns
 from analysis.corpus.load import load_corpus, turn_counts
 
 GLOSSARY_FILE = "glossary_fr_en.csv"

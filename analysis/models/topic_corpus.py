@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.measures.frequencies import normalised_bag
+from analysis.measures.frequencies import bags_matrix, normalised_bag
 from analysis.corpus.load import load_corpus, turn_counts
 
 DEFAULT_CHUNK_TOKENS = 200
@@ -116,28 +116,6 @@ def chunk_turns(turns: pd.DataFrame, bags=None, *,
     return pd.DataFrame(rows, columns=[*CHUNK_COLUMNS, *meta_columns]), chunk_bags
 
 
-def bags_matrix(bags, terms) -> sparse.csr_matrix:
-    """A documents x ``terms`` matrix of the bags' counts; keys not in ``terms`` are left out.
-
-    Counts may be fractions (a projected French bag, :mod:`analysis.models.projection`).
-    """
-    index = {t: i for i, t in enumerate(terms)}
-    if len(index) != len(terms):
-        raise ValueError("terms lists a term twice")
-    indptr, indices, data = [0], [], []
-    for bag in bags:
-        for term, n in bag.items():
-            column = index.get(term)
-            if column is not None and n:
-                indices.append(column)
-                data.append(n)
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.asarray(data, dtype=float), np.asarray(indices, dtype=np.int64), indptr),
-                               shape=(len(indptr) - 1, len(terms)))
-    matrix.sort_indices()
-    return matrix
-
-
 @dataclass
 class TopicCorpus:
     """Chunks x content-lemma counts, the chunks' metadata, and how they were made.
@@ -203,7 +181,7 @@ def topic_corpus(turns: pd.DataFrame | None = None, *, lang: str = "en",
     terms = sorted(t for t, n in df.items() if n >= min_df)
     if not terms:
         raise ValueError(f"no term occurs in {min_df} or more chunks; lower min_df or add documents")
-    matrix = bags_matrix(lemma_bags, terms).astype(np.int64)
+    matrix = bags_matrix(lemma_bags, terms, dtype=np.int64)
     chunks["n_content"] = [int(sum(b.values())) for b in lemma_bags]
     chunks["n_in_vocabulary"] = np.asarray(matrix.sum(axis=1)).ravel().astype(int)
     return TopicCorpus(matrix.tocsr(), terms, chunks, bags, lemma_bags, lang, chunk_tokens, min_df, roles)

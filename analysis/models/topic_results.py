@@ -36,6 +36,7 @@ from sklearn.pipeline import Pipeline
 from scipy import sparse
 
 from analysis.corpus.load import load_corpus, turn_counts
+from analysis.corpus.version import corpus_fingerprint
 from analysis.models.projection import project_french
 from analysis.models.stability import match_topics
 from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, DEFAULT_MIN_DF, TopicCorpus, topic_corpus
@@ -47,10 +48,15 @@ FULL_KS = (3, 4, 5, 6, 7, 8, 10, 12, 15, 20)
 DEFAULT_SEEDS = (0, 1, 2, 3, 4)
 
 
-@lru_cache(maxsize=4)
 def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF,
                    roles: tuple | None = None) -> TopicCorpus:
-    """:func:`analysis.models.topic_corpus.topic_corpus` of the whole corpus, memoised per session."""
+    """:func:`analysis.models.topic_corpus.topic_corpus` of the whole corpus, memoised per session
+    on the corpus's state (:func:`analysis.corpus.version.corpus_fingerprint`) and the parameters."""
+    return _default_corpus(corpus_fingerprint(), chunk_tokens, min_df, roles)
+
+
+@lru_cache(maxsize=4)
+def _default_corpus(fingerprint: tuple, chunk_tokens: int, min_df: int, roles: tuple | None) -> TopicCorpus:
     return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
 
 
@@ -245,11 +251,17 @@ def place_french(chosen: ChosenModel, corpus: TopicCorpus, turns: pd.DataFrame, 
                          per_turn)
 
 
-@lru_cache(maxsize=8)
 def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, seeds: tuple = DEFAULT_SEEDS,
                   chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF) -> ChosenModel:
-    """:func:`choose_model` on :func:`default_corpus`, memoised per session (pass tuples)."""
-    return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=tuple(ks), seeds=tuple(seeds))
+    """:func:`choose_model` on :func:`default_corpus`, memoised per session on the corpus's
+    state and the parameters (pass tuples)."""
+    return _default_model(corpus_fingerprint(), kind, tuple(ks), tuple(seeds), chunk_tokens, min_df)
+
+
+@lru_cache(maxsize=8)
+def _default_model(fingerprint: tuple, kind: str, ks: tuple, seeds: tuple, chunk_tokens: int,
+                   min_df: int) -> ChosenModel:
+    return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=ks, seeds=seeds)
 
 
 DOCUMENT_COLUMNS = ["doc_id", "chunk_id", "first_turn", "last_turn", "n_turns", "roles", "n_tokens", "lang",

@@ -35,8 +35,9 @@ Choosing k (:func:`select_k`, :func:`choose_k`): each k is fitted with several s
 scored with NPMI coherence (:mod:`analysis.models.coherence`) and with stability across seeds
 (:mod:`analysis.models.stability`).
 
-Fitted models are cached in ``cache_dir()/topics``, one pickle per (matrix, vocabulary,
-kind, k, seed, parameters, scikit-learn version); any change to one of these fits anew.
+Fitted models are cached on disk in ``cache_dir()/topics`` with ``joblib.Memory``, keyed on
+(matrix, vocabulary, kind, k, seed, parameters, scikit-learn version); any change to one of
+these fits anew, and the cache is shared by notebooks, ``make run`` and the tests.
 
 References
 ----------
@@ -50,22 +51,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from itertools import product
 
 import numpy as np
 import pandas as pd
 import sklearn
+from joblib import Memory, Parallel, delayed
 from scipy import sparse
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
-from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
 from analysis.core.paths import cache_dir
+from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
 from analysis.models.stability import stability
-from analysis.core.textio import atomic_write_bytes
-from joblib import Parallel, delayed
 
 KINDS = ("nmf", "lda")
 DEFAULTS = {
@@ -142,22 +141,24 @@ def cache_key(doc_term, *, vocabulary, kind: str, k: int, seed: int, settings: d
     return digest.hexdigest()
 
 
+def _fit_model(key: str, matrix, kind: str, k: int, seed: int, settings: dict) -> Pipeline:
+    """Fit one model; ``key`` (:func:`cache_key`) stands for all the arguments in the disk cache."""
+    return _build(kind, k, seed, settings).fit(matrix)
+
+
 def _fit(matrix, k, kind, seed, vocabulary, settings, folder):
-    """Fit one model, through the cache folder ``folder`` (None: no cache)."""
+    """Fit one model, through a ``joblib.Memory`` cache in ``folder`` (None: no cache).
+
+    joblib stores the fitted pipeline under a hash of :func:`cache_key` alone (the other
+    arguments are what the key is computed from), so the same counts in another storage
+    format reuse the stored fit, and any change of data, vocabulary, kind, k, seed,
+    settings, scikit-learn or pipeline version fits anew.
+    """
     if folder is None:
-        return _build(kind, k, seed, settings).fit(matrix)
+        return _fit_model("", matrix, kind, k, seed, settings)
     key = cache_key(matrix, vocabulary=vocabulary, kind=kind, k=k, seed=seed, settings=settings)
-    path = folder / f"{kind}_k{k}_seed{seed}_{key}.pkl"
-    if path.exists():
-        try:
-            model = pickle.loads(path.read_bytes())
-            if isinstance(model, Pipeline):
-                return model
-        except Exception:  # a damaged or foreign file: fit again and overwrite it
-            pass
-    model = _build(kind, k, seed, settings).fit(matrix)
-    atomic_write_bytes(path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    return model
+    cached = Memory(folder, verbose=0).cache(_fit_model, ignore=["matrix", "kind", "k", "seed", "settings"])
+    return cached(key, matrix, kind, k, seed, settings)
 
 
 def fit_topic_model(doc_term, k: int, *, kind: str = "nmf", seed: int = 0, vocabulary=None,

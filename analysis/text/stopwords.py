@@ -55,13 +55,26 @@ def base_stopwords(lang: str) -> set[str]:
     return set(stopwordsiso.stopwords(lang))
 
 
-@lru_cache(maxsize=4)
 def stopwords(lang: str) -> frozenset[str]:
-    """Packaged list + domain list (+ French elisions), lower-cased, apostrophes unified."""
-    check_language(lang)
+    """Packaged list + domain list (+ French elisions), lower-cased, apostrophes unified.
+
+    Memoised on what it depends on: the language and the domain list file of the
+    current corpus folder (its path, size and modification time), so pointing
+    ``ANALYSIS_CORPUS_DIR`` elsewhere or editing the list takes effect at once.
+    """
+    path = corpus_dir() / DOMAIN_FILE
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "domain stopword list not found", hint="restore corpus/stopwords_domain.csv") from None
+    return _stopwords(check_language(lang), str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _stopwords(lang: str, path: str, size: int, mtime_ns: int) -> frozenset[str]:
     words = {w.lower().replace("’", "'") for w in base_stopwords(lang)}
-    words |= set(domain_stopwords(lang, "add"))
-    words -= set(domain_stopwords(lang, "remove"))
+    words |= set(domain_stopwords(lang, "add", path))
+    words -= set(domain_stopwords(lang, "remove", path))
     if lang == "fr":
         words |= set(FR_ELISIONS) | set(FR_ELISIONS.values())
     return frozenset(words)
