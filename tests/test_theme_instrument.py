@@ -233,3 +233,30 @@ def test_the_packet_prints_turn_text_only(tmp_corpus):
     packet = coding_packet([(SEED_DOC_ID, 3)], [], tmp_corpus)
     assert packet.startswith(f"### {SEED_DOC_ID} #3 | interviewee") and "court de GPU" in packet
     assert "[previous turn, interviewer, end]" in packet and "compute_scarcity" not in packet
+
+
+def test_learned_model_scores_each_development_interview_without_seeing_it():
+    from analysis.measures.theme_model import choose_method, model_probabilities, predictions
+    # three development interviews and one test interview; the word "gpu" marks theme X
+    rows, features = [], []
+    for doc, split in (("a", "development"), ("b", "development"), ("c", "development"), ("t", "test")):
+        for i in range(21):
+            positive = i % 3 == 0
+            rows.append({"doc_id": doc, "split": split, "X": int(positive)})
+            features.append({"lemma:gpu" if positive else "lemma:talk": 1.0, "lemma:the": 1.0})
+    coded = pd.DataFrame(rows)
+    probabilities = model_probabilities(coded, features, ["X"])
+    assert probabilities["X"].between(0, 1).all() and probabilities.attrs["fit"]["X"] == "calibrated"
+    predicted = predictions(probabilities)
+    assert (predicted["X"] == coded["X"]).all()  # a separable toy problem is learned in every fold
+    # an interview whose positives use a word the other interviews lack (too rare to be a feature)
+    # is scored low: its own turns were not used to score it
+    features_unseen = [dict(f) for f in features]
+    for i, row in enumerate(rows):
+        if row["doc_id"] == "a" and row["X"]:
+            features_unseen[i] = {"lemma:novel": 1.0, "lemma:the": 1.0}
+    held_out = model_probabilities(coded, features_unseen, ["X"])
+    a_positive = (coded["doc_id"] == "a") & (coded["X"] == 1)
+    assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
+    rules = pd.DataFrame({"X": 0}, index=coded.index)
+    assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
