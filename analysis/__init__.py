@@ -47,6 +47,8 @@ _PUBLIC = {
     "domain_stopwords": "analysis.text.stopwords",
     "ThemeMatcher": "analysis.text.themes",
     "load_dictionary": "analysis.text.themes",
+    # ingest
+    "load_speaker_model": "analysis.ingest.speakers.model",
     # measures
     "term_frequencies": "analysis.measures.frequencies",
     "tfidf": "analysis.measures.frequencies",

@@ -2,20 +2,67 @@
 
 Each command is a thin wrapper over a library function; tables go to standard output
 as CSV so they can be piped (``python -m analysis corpus --format csv > turns.csv``).
-Errors are printed as one line naming the file and what to do, with exit status 2.
+
+Exit status: 0 done; 2 a usage error (an argument argparse refuses, a number out of its
+range, an unknown doc_id or name: :class:`~analysis.core.textio.UsageError`); 1 a runtime
+failure the user can act on (bad input file, damaged corpus, network, disk:
+:class:`~analysis.core.textio.InputError`, ``OSError``, ``http.client`` errors), printed as
+one line on standard error with control characters escaped. Anything else is a bug and
+keeps its traceback. Every numeric argument is checked by argparse (:func:`int_in`).
 """
 from __future__ import annotations
 
 import argparse
+import difflib
+import http.client
 import sys
 from collections import Counter
 
 import pandas as pd
 
-from analysis.core.textio import InputError
+from analysis.core.paths import corpus_dir
+from analysis.core.textio import InputError, UsageError, escape_control
+
+
+def int_in(low: int, high: int | None = None, what: str = "a whole number"):
+    """An argparse ``type``: an integer in ``[low, high]``, else a message saying what is expected."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"{value} is out of range: {what} must be {bounds}")
+        return value
+    return parse
+
+
+def check_names(given, known, what: str) -> None:
+    """Refuse names not in ``known``, listing the close matches (``difflib``)."""
+    unknown = [name for name in given or () if name not in known]
+    if unknown:
+        parts = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+            parts.append(f"{name!r} (did you mean {' or '.join(close)}?)" if close else repr(name))
+        raise UsageError(None, f"unknown {what}: {', '.join(parts)}; known: {', '.join(known)}")
+
+
+def _printable(table):
+    """String cells with control characters escaped (a hostile value cannot drive the terminal)."""
+    text_columns = [c for c in table.columns
+                    if table[c].dtype == object or pd.api.types.is_string_dtype(table[c].dtype)]
+    if not text_columns:
+        return table
+    table = table.copy()
+    for column in text_columns:
+        table[column] = table[column].map(lambda v: escape_control(v, keep_newlines=True) if isinstance(v, str) else v)
+    return table
 
 
 def _write_table(table, fmt: str) -> None:
+    table = _printable(table)
     if fmt == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -26,7 +73,10 @@ def _write_table(table, fmt: str) -> None:
 def cmd_build(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import build
-    for path in build():
+    from analysis.corpus.store import locked
+    with locked(corpus_dir()):
+        written = build()
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -34,9 +84,7 @@ def cmd_build(args) -> int:
 def cmd_corpus(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.load import load_corpus
-    turns = load_corpus(segments=None if args.all_segments else ("interview",))
-    if args.doc:
-        turns = turns[turns["doc_id"].isin(args.doc)]
+    turns = load_corpus(segments=None if args.all_segments else ("interview",), docs=args.doc)
     _write_table(turns, args.format)
     return 0
 
@@ -68,20 +116,24 @@ def cmd_extract(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.ingest.build import rebuild_catalog
     from analysis.ingest.extract import extract
-    for path in extract(args.raw):
-        print(f"wrote {path}")
-    print(f"wrote {rebuild_catalog()}")
+    from analysis.corpus.store import locked
+    with locked(corpus_dir()):
+        for path in extract(args.raw, speaker_roles=args.speaker_roles):
+            print(f"wrote {path}")
+        print(f"wrote {rebuild_catalog()}")
     return 0
 
 
 def cmd_add(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
-    from analysis.ingest.add import add_interview
+    from analysis.ingest.add import InterviewMetadata, add_interview
     from analysis.corpus.fulltext import read_fulltext
-    path = add_interview(args.source, doc_id=args.doc_id, interviewee=args.interviewee,
-                         organization=args.organization, date=args.date, date_precision=args.date_precision,
-                         language=args.language, format=args.format, shape=args.shape, hosts=args.host or (),
-                         role=args.role, outlet=args.outlet, title=args.title, notes=args.notes, force=args.force)
+    metadata = InterviewMetadata(doc_id=args.doc_id, interviewee=args.interviewee, organization=args.organization,
+                                 date=args.date, date_precision=args.date_precision, language=args.language,
+                                 format=args.format, role=args.role, outlet=args.outlet, title=args.title,
+                                 notes=args.notes, source_url=args.source_url)
+    path = add_interview(args.source, metadata, shape=args.shape, hosts=args.host or (), guests=args.guest or (),
+                         force=args.force, timeout=args.timeout, deadline=args.deadline, max_bytes=args.max_bytes)
     roles = Counter(turn.role for turn in read_fulltext(path)[1])
     print(f"wrote {path} (turns: {', '.join(f'{n} {role}' for role, n in sorted(roles.items()))})")
     print(f"wrote {path.parent.parent / 'catalog.csv'}")
@@ -113,11 +165,32 @@ def cmd_packet(args) -> int:
     raw = args.raw or [shared_interviews_dir()]
     sys.stdout.write(coding_packet(zip(ids["doc_id"], ids["turn_id"]), raw))
     return 0
+def cmd_check(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.corpus.check import check, repair
+    if args.repair:
+        done, findings = repair()
+        for step in done:
+            print(f"repaired: {escape_control(step)}")
+    else:
+        findings = check()
+    for finding in findings:
+        print(escape_control(str(finding)), file=sys.stderr)
+    print(f"{len(findings)} problem(s) in {corpus_dir()}" if findings else f"corpus consistent: {corpus_dir()}")
+    return 1 if findings else 0
+
+
+def cmd_speakers(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.ingest.speakers.cli import run_speakers
+    return run_speakers(args, _write_table)
 
 
 def cmd_notebooks(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
-    from analysis.tutorial.notebooks import run_all
+    from analysis.tutorial.notebooks import notebook_paths, run_all
+    paths = notebook_paths()
+    check_names(args.name, [p.stem for p in paths] + [p.name for p in paths], "notebook(s)")
     run_all(args.name)
     return 0
 
@@ -135,10 +208,14 @@ def cmd_topics(args) -> int:
 
 def cmd_figures(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
-    from analysis.figures.paper import export_all
+    from analysis.figures.paper import FIGURES, export_all
+    check_names(args.name, list(FIGURES), "figure(s)")
     for path in export_all(args.name or None):
         print(f"wrote {path}")
     return 0
+
+
+MIN_BOOT = 100  # below this a 95% percentile interval rests on two or three draws per tail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,18 +240,23 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--doc", required=True, help="doc_id (see `python -m analysis corpus`)")
     terms.add_argument("--by", choices=("role", "speaker"), help="one table per speaker role or speaker")
     terms.add_argument("--level", choices=("lemma", "token"), default="lemma")
-    terms.add_argument("--min-count", type=int, default=1)
-    terms.add_argument("--top", type=int, default=0, help="first N rows only (0 = all)")
+    terms.add_argument("--min-count", type=int_in(1, what="--min-count"), default=1,
+                       help="only terms seen at least this often (default 1)")
+    terms.add_argument("--top", type=int_in(0, what="--top"), default=0, help="first N rows only (0 = all)")
     themes = with_format(add("themes", cmd_themes, "theme hits per turn (one column per theme), or per-interview "
                                                    "rates or shares with bootstrap intervals over turns"))
     themes.add_argument("--doc", action="append", help="only this doc_id (repeatable)")
     scores = themes.add_mutually_exclusive_group()
     scores.add_argument("--rates", action="store_true", help="hits per 1,000 tokens per interview, with intervals")
     scores.add_argument("--shares", action="store_true", help="share of turns touching each theme, with intervals")
-    themes.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
-    themes.add_argument("--boot-seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+    themes.add_argument("--n-boot", type=int_in(MIN_BOOT, 100_000, "the number of bootstrap resamples"),
+                        default=2000, help=f"bootstrap resamples ({MIN_BOOT}-100000, default 2000)")
+    themes.add_argument("--boot-seed", type=int_in(0, 2**32 - 1, "the seed"), default=0,
+                        help="random seed of the bootstrap (default 0)")
     extract = add("extract", cmd_extract, "maintainers: re-extract features of third-party transcripts")
     extract.add_argument("--raw", required=True, help="folder of raw transcripts with manifest.csv")
+    extract.add_argument("--speaker-roles", action="store_true",
+                         help="caption transcripts get host/guest turns from the speaker model (issue 13)")
     add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")
     add_cmd.add_argument("source", metavar="SOURCE", help="path or http(s) URL of the interview")
     add_cmd.add_argument("--doc-id", help="new id: lower-case letters, digits, _ - . (e.g. 2024-04_pineau_latribune)")
@@ -188,7 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("--format", choices=("print", "podcast", "video", "testimony", "other"))
     add_cmd.add_argument("--shape", choices=("auto", "print", "labelled", "lexfridman", "captions", "html"),
                          default="auto", help="how the text is laid out (default: detected)")
+    add_cmd.add_argument("--source-url", help="where a saved file came from (recorded in the catalog)")
     add_cmd.add_argument("--host", action="append", help="an interviewer's speaker label (repeatable)")
+    add_cmd.add_argument("--guest", action="append",
+                         help="an interviewee's speaker label (repeatable); other speakers become 'other'")
+    add_cmd.add_argument("--timeout", type=int_in(1, 600, "--timeout (seconds per read)"), default=10,
+                         help="seconds a URL may stay silent (default 10)")
+    add_cmd.add_argument("--deadline", type=int_in(1, 3600, "--deadline (seconds)"), default=60,
+                         help="seconds a whole download may take (default 60)")
+    add_cmd.add_argument("--max-bytes", type=int_in(1, 100_000_000, "--max-bytes"), default=5_000_000,
+                         help="largest source accepted (default 5000000)")
     add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
     validate = with_format(add("validate", cmd_validate, "precision, recall and F1 of the theme rules and the "
                                                            "learned model per theme, with Wilson intervals, on "
@@ -201,28 +292,65 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(from the raw transcripts; never commit it)")
     packet.add_argument("ids", help="CSV with doc_id,turn_id columns")
     packet.add_argument("--raw", action="append", help="raw transcript folder(s) (default ../shared/interviews)")
+    speakers = with_format(add("speakers", cmd_speakers, "who speaks in captions: evaluate the shipped speaker model on "
+                                                          "held-out labelled episodes, or train it (maintainers)"))
+    speakers.add_argument("--evaluate", action="store_true",
+                          help="scores on held-out episodes beside baselines (needs ../shared/lex-archive)")
+    speakers.add_argument("--per-episode", action="store_true", help="with --evaluate: one row per episode")
+    speakers.add_argument("--train", action="store_true",
+                          help="maintainers: retrain and rewrite the shipped model (needs ../shared/lex-archive)")
+    speakers.add_argument("--caption-style", action="store_true",
+                          help="fillers and repeats per 1,000 words in caption vs labelled files (the conversion's rates)")
+    speakers.add_argument("--marker-check", nargs="+", metavar="FILE",
+                          help="compare the model with the dash and [Lex] speaker marks of real caption files")
+    speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "
                                        "top terms, or the chunk x topic table (French documents projected)")
     topics.add_argument("--kind", choices=("nmf", "lda"), default="nmf")
-    topics.add_argument("--k", type=int, help="number of topics (default: chosen, see notebook 04)")
+    topics.add_argument("--k", type=int_in(2, 100, "a topic model needs at least 2 topics: --k"),
+                        help="number of topics, 2-100 (default: chosen, see notebook 04)")
     topics.add_argument("--table", choices=("topics", "documents"), default="topics")
-    topics.add_argument("--top", type=int, default=10, help="top terms per topic (default 10)")
+    topics.add_argument("--top", type=int_in(1, what="--top"), default=10, help="top terms per topic (default 10)")
     topics.add_argument("--full-sweep", action="store_true", help="choose k over the full range (slower)")
     topics.add_argument("--format", choices=("csv", "table"), default="csv")
+    check_cmd = add("check", cmd_check, "check the corpus: catalog against files (sha256, turns, tokens), "
+                                        "orphans, unfinished adds; exit status 1 on any problem")
+    check_cmd.add_argument("--repair", action="store_true",
+                           help="finish or roll back unfinished adds and delete their temporary files (only those)")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
     figures.add_argument("name", nargs="*", help="only these figures (default: all)")
     return parser
 
 
+def _error(error) -> None:
+    print(f"error: {escape_control(str(error))}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2), already printed
+        return exit_.code if isinstance(exit_.code, int) else 2
     try:
         return args.handler(args)
-    except (InputError, ValueError, FileExistsError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except UsageError as error:
+        _error(error)
         return 2
     except BrokenPipeError:
         return 0
+    except InputError as error:
+        _error(error)
+        return 1
+    except http.client.HTTPException as error:
+        _error(f"the server's answer is broken ({type(error).__name__}: {error})")
+        return 1
+    except OSError as error:  # no space left, file name too long, permission denied...
+        where = f"{error.filename}: " if error.filename else ""
+        _error(f"{where}{error.strerror or error}")
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

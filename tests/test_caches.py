@@ -9,6 +9,7 @@ from analysis.core.paths import PROJECT_ROOT
 from analysis.corpus.catalog import SEED_DOC_ID
 from analysis.corpus.load import load_corpus, turn_counts
 from analysis.corpus.version import corpus_fingerprint
+from analysis.ingest.build import rebuild_catalog
 from analysis.text.stopwords import is_content, stopwords
 
 
@@ -33,6 +34,7 @@ def test_changing_the_corpus_folder_in_a_running_process_changes_stopwords_and_c
     first_turn = next(i for i in range(header + 1, len(lines)) if not lines[i].startswith((">", "##")))
     lines[first_turn] = lines[first_turn].rstrip("\n") + " GPU\n"
     seed_file.write_text("".join(lines), encoding="utf-8")
+    rebuild_catalog(second)  # the catalog's token count follows the edit (loading verifies it)
 
     monkeypatch.setenv("ANALYSIS_CORPUS_DIR", str(second))
     assert "gpu" in stopwords("fr") and not is_content("gpu", "fr")

@@ -48,7 +48,7 @@ import wordfreq
 from analysis.corpus.load import load_corpus
 from analysis.corpus.version import corpus_version
 from analysis.text.lemmas import lemma
-from analysis.corpus.catalog import LABELLED
+from analysis.corpus.catalog import LABELLED, role_labels
 
 #: ChatGPT's public release, the usual "late 2022" cut (OpenAI blog, 30 November 2022).
 CHATGPT_RELEASE = "2022-11-30"
@@ -72,7 +72,7 @@ def _names(field: str) -> set[str]:
 
 # --- who is talking ---------------------------------------------------------------------
 
-def executive_turns(turns: pd.DataFrame, *, speakers: str = "catalog") -> pd.DataFrame:
+def executive_turns(turns: pd.DataFrame, *, speakers: str = "catalog", model_roles: bool = True) -> pd.DataFrame:
     """The turns that count as "the executive talking", with a ``speech`` column saying how.
 
     * Documents with speaker roles (``speaker_labels`` ``yes`` or ``inferred`` and at
@@ -84,6 +84,10 @@ def executive_turns(turns: pd.DataFrame, *, speakers: str = "catalog") -> pd.Dat
     * Documents without speaker names (automatic captions cut into chunks, role ``other``):
       every interview chunk, host questions included, since they cannot be told apart.
       ``speech`` = ``"whole conversation"``. Measure the cost with :func:`host_share`.
+    * Caption documents whose roles the speaker model attributed (``speaker_labels``
+      ``model``, :mod:`analysis.ingest.speakers`): interviewee turns, as for labelled ones,
+      with ``speech`` = ``"executive (model roles)"``; with ``model_roles=False`` they are
+      read as whole conversations instead, the comparison that shows what the model changes.
 
     ``result.attrs['left_out']`` lists ``(doc_id, speaker, tokens)`` of interviewees dropped.
     """
@@ -92,7 +96,7 @@ def executive_turns(turns: pd.DataFrame, *, speakers: str = "catalog") -> pd.Dat
         raise ValueError(f"speakers must be 'catalog' or 'interviewees', not {speakers!r}")
     keep, speech, left_out = [], {}, []
     for doc, part in turns.groupby("doc_id", sort=True):
-        labelled = set(part["speaker_labels"]) <= set(LABELLED) and (part["role"] == "interviewee").any()
+        labelled = set(part["speaker_labels"]) <= set(role_labels(model_roles)) and (part["role"] == "interviewee").any()
         if not labelled:
             keep.append(part.index)
             speech[doc] = "whole conversation"
@@ -105,7 +109,7 @@ def executive_turns(turns: pd.DataFrame, *, speakers: str = "catalog") -> pd.Dat
                 left_out += [(doc, s, int(n)) for s, n in dropped.items()]
                 mask = named
         keep.append(part.index[mask])
-        speech[doc] = "executive"
+        speech[doc] = "executive" if set(part["speaker_labels"]) <= set(LABELLED) else "executive (model roles)"
     index = np.concatenate(keep) if keep else np.array([], dtype=int)
     out = turns.loc[np.sort(index)].copy()
     out["speech"] = out["doc_id"].map(speech)

@@ -17,6 +17,14 @@ CATALOG_FILE = "catalog.csv"
 SEED_DOC_ID = "2024-04_pineau_latribune"
 # Values of the catalog's ``speaker_labels`` under which turns carry real speaker roles.
 LABELLED = ("yes", "inferred")
+#: ``speaker_labels`` of caption documents whose roles the speaker model attributed (issue 13).
+MODEL_LABELS = "model"
+
+
+def role_labels(model_roles: bool = True) -> tuple[str, ...]:
+    """``speaker_labels`` values whose turns carry roles; ``model`` ones only if ``model_roles``."""
+    return LABELLED + ((MODEL_LABELS,) if model_roles else ())
+
 COLUMNS = [
     "doc_id", "title", "interviewee", "organization", "interviewee_role", "date", "date_precision", "date_evidence",
     "outlet", "format", "language", "text_availability", "speaker_labels", "turn_unit",

@@ -27,6 +27,8 @@ from analysis.core.turns import Turn
 from analysis.core.frozen import FrozenCounter
 
 SCHEMA = "ai-discourse-features/1"
+#: Keys every turn record has (a file missing one is refused, naming the line).
+TURN_KEYS = ("turn_id", "speaker", "role", "timestamp", "segment", "n_tokens", "counts")
 TOKENIZER_ID = "analysis.tokenize/1"  # the tokenizer's version id in features files (not a module path)
 
 
@@ -69,6 +71,8 @@ def read_features(path) -> tuple[dict, list[dict]]:
         header = json.loads(lines[0])
     except json.JSONDecodeError as error:
         raise InputError(path, f"header is not JSON ({error.msg})", line=1) from None
+    if not isinstance(header, dict):
+        raise InputError(path, "header is not a JSON object", line=1)
     if header.get("schema") != SCHEMA:
         raise InputError(path, f"schema {header.get('schema')!r} is not {SCHEMA!r}", line=1,
                          hint="re-extract with `python -m analysis extract --raw DIR`")
@@ -78,6 +82,13 @@ def read_features(path) -> tuple[dict, list[dict]]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(path, f"turn record is not JSON ({error.msg})", line=line_no) from None
+        missing = [key for key in TURN_KEYS if key not in record] if isinstance(record, dict) else ["all"]
+        if missing or not isinstance(record["counts"], dict) or not isinstance(record["n_tokens"], int):
+            raise InputError(path, f"turn record lacks {', '.join(missing) or 'a counts object or whole n_tokens'}",
+                             line=line_no, hint="re-extract with `python -m analysis extract --raw DIR`")
         record["counts"] = FrozenCounter(record["counts"])
         records.append(record)
+    if not isinstance(header.get("metadata"), dict):
+        raise InputError(path, "header lacks its metadata object", line=1,
+                         hint="re-extract with `python -m analysis extract --raw DIR`")
     return header["metadata"], records

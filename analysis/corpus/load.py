@@ -8,20 +8,26 @@ tokens of any turn, so everything built on counts works on both kinds.
 """
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.catalog import CATALOG_FILE
+from analysis.corpus.catalog import COLUMNS
 from analysis.corpus.features import read_features
 from analysis.corpus.fulltext import read_fulltext
 from analysis.core.frozen import FrozenCounter
 from analysis.core.paths import corpus_dir
-from analysis.core.textio import InputError
+from analysis.corpus.store import read_catalog_rows
+from analysis.core.textio import InputError, UsageError
 from analysis.text.tokenize import count_tokens
 
-TURN_COLUMNS = ["doc_id", "turn_id", "speaker", "role", "segment", "timestamp", "lang", "text", "n_tokens"]
+TURN_COLUMNS = ["doc_id", "turn_id", "speaker", "role", "segment", "timestamp", "lang", "text", "n_tokens",
+                "role_source", "role_confidence"]
+#: Where a turn's role came from, by the catalog's ``speaker_labels`` (a turn record's own
+#: ``role_source``, written for model-attributed turns, takes precedence).
+ROLE_SOURCES = {"yes": "labels", "inferred": "cues", "model": "model", "none": "none"}
 _DOCUMENT_CACHE: dict[tuple, tuple[dict, list[dict]]] = {}
 
 
@@ -66,16 +72,42 @@ def read_document(path, lang: str | None = None) -> tuple[dict, list[dict]]:
 
 
 def load_catalog(root=None) -> pd.DataFrame:
-    """The catalog as a DataFrame (one row per interview)."""
-    path = Path(root or corpus_dir()) / CATALOG_FILE
-    if not path.exists():
-        raise InputError(path, "no catalog", hint="run `make run` or `python -m analysis build` first")
-    return pd.read_csv(path, dtype=str, keep_default_na=False).assign(
+    """The catalog as a DataFrame (one row per interview); a damaged catalog is an
+    :class:`InputError` naming the file, line and field (:func:`analysis.corpus.store.read_catalog_rows`)."""
+    rows = read_catalog_rows(Path(root or corpus_dir()))
+    return pd.DataFrame(rows, columns=COLUMNS, dtype=str).assign(
         n_tokens=lambda d: pd.to_numeric(d["n_tokens"]), n_turns=lambda d: pd.to_numeric(d["n_turns"]))
+
+
+def unknown_ids_error(unknown, known, what: str = "doc_id") -> UsageError:
+    """The error for ids that do not exist, with the close matches (``difflib``) or the known ones."""
+    parts = []
+    for name in sorted(unknown):
+        close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
+        parts.append(f"{name} (did you mean {' or '.join(close)}?)" if close else name)
+    listing = ", ".join(sorted(known)) if len(known) <= 30 else f"{len(known)} ids, see `python -m analysis corpus`"
+    return UsageError(None, f"unknown {what}(s): {', '.join(parts)}; known: {listing}")
+
+
+def verify_sizes(path, entry, records: list[dict]) -> None:
+    """Compare a loaded document's interview turns and tokens with its catalog row (cheap:
+    sums over the records already read); a mismatch means a truncated or edited file."""
+    interview = [r for r in records if r["segment"] == "interview"]
+    n_turns, n_tokens = len(interview), sum(r["n_tokens"] for r in interview)
+    if (n_turns, n_tokens) != (int(entry.n_turns), int(entry.n_tokens)):
+        raise InputError(path, f"has {n_turns} turns and {n_tokens} tokens but the catalog says "
+                               f"{int(entry.n_turns)} and {int(entry.n_tokens)}: the file is truncated or was edited",
+                         hint="run `python -m analysis check`; restore the file (git checkout) or rebuild the catalog")
 
 
 def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFrame:
     """One row per turn, catalog metadata joined on.
+
+    ``role_source`` says where each turn's role came from: ``labels`` (speaker names in the
+    source), ``cues`` (inferred by the print-interview rules), ``model`` (the caption
+    speaker model of :mod:`analysis.ingest.speakers`, with its ``role_confidence``) or
+    ``none`` (role ``other``). Analyses by role take ``model_roles=False`` to leave the
+    model-attributed documents out.
 
     Parameters
     ----------
@@ -83,23 +115,29 @@ def load_corpus(root=None, *, segments=("interview",), docs=None) -> pd.DataFram
         Which segments to keep. The default keeps the interview proper and leaves out
         hosts' scripted intros, outros and sponsor reads; ``None`` keeps everything.
     docs : list of str, optional
-        Only these doc_ids.
+        Only these doc_ids (one id as a string is accepted); an unknown id is a
+        :class:`~analysis.core.textio.UsageError` listing the close matches.
     """
     root = Path(root or corpus_dir())
     catalog = load_catalog(root)
     if docs is not None:
+        docs = [docs] if isinstance(docs, str) else list(docs)
         unknown = set(docs) - set(catalog["doc_id"])
         if unknown:
-            raise ValueError(f"unknown doc_id(s): {', '.join(sorted(unknown))}; "
-                             f"known: {', '.join(catalog['doc_id'])}")
+            raise unknown_ids_error(unknown, catalog["doc_id"])
         catalog = catalog[catalog["doc_id"].isin(docs)]
     rows = []
     for entry in catalog.itertuples(index=False):
-        _, records = read_document(document_path(entry.doc_id, entry.text_availability, root), entry.language)
+        path = document_path(entry.doc_id, entry.text_availability, root)
+        _, records = read_document(path, entry.language)
+        verify_sizes(path, entry, records)
         for record in records:
             if segments is None or record["segment"] in segments:
+                source = record.get("role_source") or ROLE_SOURCES.get(entry.speaker_labels, "none")
                 rows.append({"doc_id": entry.doc_id, "turn_id": record["turn_id"], "speaker": record["speaker"],
-                             "role": record["role"], "segment": record["segment"],
+                             "role": record["role"], "role_source": "none" if record["role"] == "other" else source,
+                             "role_confidence": record.get("role_confidence", float("nan")),
+                             "segment": record["segment"],
                              "timestamp": record["timestamp"], "lang": entry.language, "text": record["text"],
                              "n_tokens": record["n_tokens"]})
     turns = pd.DataFrame(rows, columns=TURN_COLUMNS)

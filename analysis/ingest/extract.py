@@ -16,6 +16,7 @@ from pathlib import Path
 from analysis.corpus.catalog import check_metadata
 from analysis.corpus.features import format_features, turn_features
 from analysis.ingest.importers import detect_shape, parse_transcript
+from analysis.ingest.speakers.attribute import CAPTION_METADATA, attribute_captions, with_role_source
 from analysis.core.paths import corpus_dir
 from analysis.text.phrases import phrase_file
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
@@ -64,21 +65,32 @@ def manifest_metadata(row: dict, raw_path: Path, shape: str) -> dict:
     }
 
 
-def extract_one(row: dict, raw_dir: Path, out_dir: Path) -> tuple[Path, list[dict]]:
-    """Parse one raw transcript and write its features file."""
+def extract_one(row: dict, raw_dir: Path, out_dir: Path, speaker_roles: bool = False) -> tuple[Path, list[dict]]:
+    """Parse one raw transcript and write its features file.
+
+    ``speaker_roles``: give caption transcripts host/guest turns from the speaker model
+    (:mod:`analysis.ingest.speakers`) instead of unattributed chunks. Off by default until
+    the theme coding keyed on the caption chunks is redone (re-segmenting changes turn ids).
+    """
     raw_path = raw_dir / row["file"]
     text = read_text(raw_path)
     shape = detect_shape(text)
-    turns = parse_transcript(text, hosts=hosts_for(row["outlet_or_venue"]), shape=shape, path=raw_path)
     meta = check_metadata(manifest_metadata(row, raw_path, shape), raw_path)
-    records = turn_features(turns, meta["language"])
+    if shape == "captions" and speaker_roles:  # no speaker names: roles from the speaker model (issue 13)
+        turns, confidences = attribute_captions(text, host=(hosts_for(row["outlet_or_venue"]) or ("host",))[0],
+                                                guest=row["speaker"], path=raw_path)
+        meta.update(CAPTION_METADATA)
+    else:
+        turns = parse_transcript(text, hosts=hosts_for(row["outlet_or_venue"]), shape=shape, path=raw_path)
+        confidences = [None] * len(turns)
+    records = with_role_source(turn_features(turns, meta["language"]), confidences)
     out = out_dir / f"{meta['doc_id']}.jsonl"
     atomic_write_text(out, format_features(meta, records, phrase_file()))
     return out, records
 
 
-def extract(raw_dir, out_dir=None) -> list[Path]:
+def extract(raw_dir, out_dir=None, *, speaker_roles: bool = False) -> list[Path]:
     """Extract features for every transcript in the manifest; return the written paths."""
     raw_dir = Path(raw_dir)
     out_dir = Path(out_dir or corpus_dir() / "features")
-    return [extract_one(row, raw_dir, out_dir)[0] for row in read_manifest(raw_dir)]
+    return [extract_one(row, raw_dir, out_dir, speaker_roles)[0] for row in read_manifest(raw_dir)]

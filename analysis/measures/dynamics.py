@@ -25,8 +25,9 @@ least one hit of it.
   is asked.
 
 Only documents with speaker roles can be read this way: those whose catalog entry has
-``speaker_labels`` ``yes`` or ``inferred`` and that have both interviewer and interviewee
-turns. Automatic transcripts cut into fixed-size chunks (role ``other``) have no
+``speaker_labels`` ``yes`` or ``inferred`` (or ``model``: caption documents whose roles the
+speaker model of :mod:`analysis.ingest.speakers` attributed; ``model_roles=False`` leaves
+them out) and that have both interviewer and interviewee turns. Automatic transcripts cut into fixed-size chunks (role ``other``) have no
 questions and answers; they are left out explicitly, and every result says which were
 left out and why (``result.attrs['left_out']``, ``{doc_id: reason}``, and
 ``result.attrs['warning']``, also issued as a :class:`UserWarning`).
@@ -45,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.theme_scores import KEY_COLUMNS, theme_hits
-from analysis.corpus.catalog import LABELLED
+from analysis.corpus.catalog import role_labels
 from scipy.stats import norm
 
 INTERVIEWER, INTERVIEWEE = "interviewer", "interviewee"
@@ -53,14 +54,18 @@ REQUIRED = ("doc_id", "turn_id", "role", "speaker_labels")
 POOLED = "pooled"
 
 
-def left_out_documents(turns: pd.DataFrame) -> dict[str, str]:
-    """``{doc_id: reason}`` for the documents the dynamics cannot read (see the module docstring)."""
+def left_out_documents(turns: pd.DataFrame, *, model_roles: bool = True) -> dict[str, str]:
+    """``{doc_id: reason}`` for the documents the dynamics cannot read (see the module docstring).
+
+    ``model_roles=False`` also leaves out caption documents whose roles the speaker model
+    attributed (``speaker_labels`` ``model``, see :mod:`analysis.ingest.speakers`).
+    """
     _check_turns(turns)
     reasons = {}
     for doc, part in turns.groupby("doc_id", sort=True):
         labels = set(part["speaker_labels"])
         roles = set(part["role"])
-        if not labels <= set(LABELLED):
+        if not labels <= set(role_labels(model_roles)):
             unit = part["turn_unit"].iloc[0] if "turn_unit" in part else "?"
             reasons[doc] = (f"no speaker roles (speaker_labels={'/'.join(sorted(map(str, labels)))!r}, "
                             f"turn_unit={unit!r}): {len(part)} turns with role "
@@ -94,9 +99,9 @@ def _theme_columns(hits: pd.DataFrame, themes) -> list[str]:
     return themes
 
 
-def _prepare(turns, hits, themes) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+def _prepare(turns, hits, themes, model_roles=True) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
     """Turns of the readable documents in reading order, one boolean column per theme."""
-    left_out = left_out_documents(turns)
+    left_out = left_out_documents(turns, model_roles=model_roles)
     kept = turns[~turns["doc_id"].isin(left_out)]
     if hits is None:
         hits = theme_hits(kept) if len(kept) else pd.DataFrame(columns=["doc_id", "turn_id"])
@@ -131,7 +136,7 @@ def _report(result: pd.DataFrame, left_out: dict[str, str]) -> pd.DataFrame:
 
 
 def theme_introductions(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, k: int = 2,
-                        themes=None) -> pd.DataFrame:
+                        themes=None, model_roles: bool = True) -> pd.DataFrame:
     """Who brings each theme into each interview: first appearance and (re)introductions by role.
 
     A turn introduces a theme when it touches it (at least one hit) and none of the ``k``
@@ -147,7 +152,7 @@ def theme_introductions(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive whole number of turns (e.g. 2), not {k!r}")
-    table, names, left_out = _prepare(turns, hits, themes)
+    table, names, left_out = _prepare(turns, hits, themes, model_roles)
     rows = []
     for doc, part in table.groupby("doc_id", sort=False):
         roles = part["role"].to_numpy()
@@ -200,13 +205,14 @@ def introduction_shares(introductions: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def question_answer_pairs(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, themes=None) -> pd.DataFrame:
+def question_answer_pairs(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, themes=None,
+                          model_roles: bool = True) -> pd.DataFrame:
     """Every interviewer turn immediately followed by an interviewee turn, with what each touches.
 
     Returns ``doc_id``, ``question_turn``, ``answer_turn`` and, per theme, boolean columns
     ``q:<theme>`` (the question touches it) and ``a:<theme>`` (the answer does).
     """
-    table, names, left_out = _prepare(turns, hits, themes)
+    table, names, left_out = _prepare(turns, hits, themes, model_roles)
     return _report(_pairs(table, names), left_out)
 
 
@@ -236,7 +242,7 @@ def _select_docs(table: pd.DataFrame, doc, left_out: dict[str, str], turns: pd.D
 
 
 def uptake_matrix(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, doc=None, normalize: bool = False,
-                  themes=None) -> pd.DataFrame:
+                  themes=None, model_roles: bool = True) -> pd.DataFrame:
     """Question theme x answer theme over the question-answer pairs (see the module docstring).
 
     Cell (A, B) counts the pairs whose question touches A and whose answer touches B; with
@@ -247,7 +253,7 @@ def uptake_matrix(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, doc=
     ``.attrs``: ``n_pairs``, ``n_questions`` ({theme: questions touching it}), ``docs``,
     ``left_out``.
     """
-    table, names, left_out = _prepare(turns, hits, themes)
+    table, names, left_out = _prepare(turns, hits, themes, model_roles)
     pairs = _pairs(_select_docs(table, doc, left_out, turns), names)
     q = pairs[[f"q:{t}" for t in names]].to_numpy(dtype=int)
     a = pairs[[f"a:{t}" for t in names]].to_numpy(dtype=int)
@@ -289,7 +295,7 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
 
 
 def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, themes=None,
-                 level: float = 0.95) -> pd.DataFrame:
+                 level: float = 0.95, model_roles: bool = True) -> pd.DataFrame:
     """Uptake rate of each theme against its baseline, per document and pooled.
 
     For theme A over the question-answer pairs: ``uptake`` = n_uptake / n_questions =
@@ -302,7 +308,7 @@ def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, theme
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
-    table, names, left_out = _prepare(turns, hits, themes)
+    table, names, left_out = _prepare(turns, hits, themes, model_roles)
     pairs = _pairs(table, names)
     rows = []
     groups = [*pairs.groupby("doc_id", sort=True), (POOLED, pairs)] if len(pairs) else []

@@ -1,0 +1,31 @@
+"""Who is speaking in captions: host and guest turns for transcripts without speaker names.
+
+Automatic captions give one stream of words. A model trained on the archive's labelled
+Lex Fridman pages, rewritten to look like captions, says for every word whether the host
+(interviewer) or the guest (interviewee) speaks, so caption documents get turns with
+roles instead of anonymous chunks. One module per job:
+
+* :mod:`~analysis.ingest.speakers.convert`: labelled turns -> caption-form words with true roles;
+* :mod:`~analysis.ingest.speakers.dataset`: the archive's labelled episodes, duplicate groups, split by episode;
+* :mod:`~analysis.ingest.speakers.features`: blocks of 5 words and their context windows;
+* :mod:`~analysis.ingest.speakers.classifier`: calibrated linear classifier (scikit-learn);
+* :mod:`~analysis.ingest.speakers.decoder`: two-state Viterbi and forward-backward;
+* :mod:`~analysis.ingest.speakers.model`: the shipped model as plain JSON (``speaker_model.json``);
+* :mod:`~analysis.ingest.speakers.evaluate`: accuracy, macro F1, boundary scores, baselines;
+* :mod:`~analysis.ingest.speakers.train`: training with validation (maintainers);
+* :mod:`~analysis.ingest.speakers.attribute`: applying the model to a caption transcript
+  (called by :func:`analysis.ingest.extract.extract_one` with ``speaker_roles=True``).
+
+``python -m analysis speakers --evaluate`` prints the held-out scores; ``--train``
+retrains (both need the maintainers' ``../shared/lex-archive``).
+
+**Limits.** (1) The test episodes are human-cleaned transcripts rewritten as captions;
+real captions are ASR output with misheard words, dropped words and no guarantee that a
+speaker change falls between words, so held-out scores are an optimistic estimate for
+real captions. (2) The host is always Lex Fridman in training: applied to another show
+(the Dwarkesh Podcast's caption document, with two interviewers) the model meets a host
+it has never seen. (3) Two roles only: a second guest or a second host is folded into
+guest or host. (4) Short interjections ("right", "yeah" from the host inside an answer)
+are mostly absorbed into the surrounding turn: the decoder works on blocks of 5 words and
+its switching cost favours long turns.
+"""

@@ -1,0 +1,179 @@
+"""The fitted speaker model as a plain JSON file that ships with the package.
+
+``analysis/ingest/speakers/speaker_model.json`` holds only numbers and strings: the
+vocabularies with their coefficients, the calibration and decoder parameters, and the
+model's version. Reading it is ``json.loads`` plus array building: no pickle, nothing is
+executed. Layout (format ``analysis.speakers/1``), one feature per line so that a
+retrained model diffs line by line:
+
+* ``version``: ``code_version`` (:data:`CODE_VERSION`, bumped whenever features, conversion
+  or decoding change), ``training_episodes_sha256`` (:func:`analysis.ingest.speakers.dataset.episode_list_hash`
+  of the training episodes), the held-out episodes, the seed, and ``weights_sha256``, the
+  sha256 of the canonical JSON of every number below (checked on loading);
+* ``window``: block size and half-width (blocks); ``classifier``: intercept and Platt's
+  ``a``, ``b``; ``decoder``: transition matrix, guest prior, prior weight, switch scale;
+* ``word``: ``[term, w_here, w_left, w_right]``; ``char``: ``[term, w_here]``;
+  ``cues``: ``[cue, w_here, w_left, w_right]``; ``position``: four weights.
+
+Coefficients are rounded to 6 significant digits when written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analysis.core.textio import InputError, atomic_write_text, read_text
+from analysis.ingest.speakers.classifier import guest_probability
+from analysis.ingest.speakers.decoder import decode
+from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer
+
+FORMAT = "analysis.speakers/1"
+#: Version of the conversion, features and decoder code; a model trained by other code is refused.
+CODE_VERSION = "speakers-1"
+MODEL_FILE = Path(__file__).with_name("speaker_model.json")
+
+
+def _round(x) -> float:
+    return float(f"{float(x):.6g}")
+
+
+@dataclass
+class SpeakerModel:
+    """Everything needed to attribute a caption stream; see the module docstring."""
+
+    half: int
+    word_vocabulary: list[str]
+    char_vocabulary: list[str]
+    coef: np.ndarray
+    intercept: float
+    a: float
+    b: float
+    transitions: np.ndarray
+    prior_guest: float
+    prior_weight: float = 1.0
+    switch_scale: float = 1.0
+    version: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.coef = np.asarray(self.coef, dtype=float)
+        self.transitions = np.asarray(self.transitions, dtype=float)
+        self.featurizer = Featurizer(self.word_vocabulary, self.char_vocabulary, self.half)
+        if self.coef.shape != (self.featurizer.n_features,):
+            raise ValueError(f"{len(self.coef)} coefficients for {self.featurizer.n_features} features")
+
+    def block_probabilities(self, words: list[str]) -> np.ndarray:
+        """Calibrated ``p(guest)`` per block of ``BLOCK`` words."""
+        return guest_probability(self.featurizer.transform(words), self.coef, self.intercept, self.a, self.b)
+
+    def predict(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(roles, confidence)`` per word: role code (0 host, 1 guest) and the posterior of that role."""
+        if not words:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        states, confidence = decode(self.block_probabilities(words), self.transitions, self.prior_guest,
+                                    prior_weight=self.prior_weight, switch_scale=self.switch_scale)
+        return np.repeat(states, BLOCK)[:len(words)], np.repeat(confidence, BLOCK)[:len(words)]
+
+    # --- storage --------------------------------------------------------------------------
+
+    def _layout(self) -> dict:
+        """The coefficient vector split by feature part (the column layout of :class:`Featurizer`)."""
+        n_w, n_c, n_q = len(self.word_vocabulary), len(self.char_vocabulary), len(CUES)
+        c = self.coef
+        here_w, here_c, here_q = c[:n_w], c[n_w:n_w + n_c], c[n_w + n_c:n_w + n_c + n_q]
+        o = n_w + n_c + n_q
+        left_w, left_q = c[o:o + n_w], c[o + n_w:o + n_w + n_q]
+        o += n_w + n_q
+        right_w, right_q = c[o:o + n_w], c[o + n_w:o + n_w + n_q]
+        position = c[o + n_w + n_q:]
+        return {"word": [[t, _round(h), _round(l), _round(r)]
+                         for t, h, l, r in zip(self.word_vocabulary, here_w, left_w, right_w)],
+                "char": [[t, _round(h)] for t, h in zip(self.char_vocabulary, here_c)],
+                "cues": [[q, _round(h), _round(l), _round(r)] for q, h, l, r in zip(CUES, here_q, left_q, right_q)],
+                "position": [_round(x) for x in position]}
+
+    def _numbers(self) -> dict:
+        return {"window": {"block": BLOCK, "half": self.half},
+                "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
+                "decoder": {"transitions": [[_round(x) for x in row] for row in self.transitions],
+                            "prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
+                            "switch_scale": _round(self.switch_scale)},
+                **self._layout()}
+
+    def to_json(self) -> str:
+        """The file's text (deterministic: same model, same bytes)."""
+        numbers = self._numbers()
+        version = {**self.version, "code_version": CODE_VERSION, "weights_sha256": weights_sha256(numbers)}
+        head = {"format": FORMAT, "version": version, "notes": self.notes,
+                **{k: numbers[k] for k in ("window", "classifier", "decoder")}}
+        lines = ["{"]
+        for key, value in head.items():
+            lines.append(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True, ensure_ascii=False)},")
+        for key in ("cues", "position", "char", "word"):
+            rows = numbers[key]
+            if key == "position":
+                lines.append(f"{json.dumps(key)}: {json.dumps(rows)},")
+                continue
+            lines.append(f"{json.dumps(key)}: [")
+            lines += [json.dumps(row, ensure_ascii=False) + ("," if i < len(rows) - 1 else "")
+                      for i, row in enumerate(rows)]
+            lines.append("]," if key != "word" else "]")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def save(self, path=None) -> Path:
+        path = Path(path or MODEL_FILE)
+        atomic_write_text(path, self.to_json())
+        return path
+
+
+def weights_sha256(numbers: dict) -> str:
+    """sha256 of the canonical JSON (sorted keys, no spaces) of the model's numbers."""
+    canonical = json.dumps(numbers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_model(path=None) -> SpeakerModel:
+    """Read a model file; refuse one of another format, code version or with altered numbers."""
+    path = Path(path or MODEL_FILE)
+    if not path.exists():
+        raise InputError(path, "no speaker model file",
+                         hint="maintainers train it with `python -m analysis speakers --train`")
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
+    if data.get("format") != FORMAT:
+        raise InputError(path, f"format {data.get('format')!r} is not {FORMAT!r}")
+    version = data.get("version", {})
+    if version.get("code_version") != CODE_VERSION:
+        raise InputError(path, f"model trained by code version {version.get('code_version')!r}, "
+                               f"this code is {CODE_VERSION!r}", hint="retrain: `python -m analysis speakers --train`")
+    numbers = {key: data[key] for key in ("window", "classifier", "decoder", "word", "char", "cues", "position")}
+    if weights_sha256(numbers) != version.get("weights_sha256"):
+        raise InputError(path, "the model's numbers do not match its recorded weights_sha256",
+                         hint="the file was edited by hand or damaged; restore it from git or retrain")
+    if numbers["window"]["block"] != BLOCK or [q for q, *_ in numbers["cues"]] != list(CUES):
+        raise InputError(path, "block size or cue list differ from this code's")
+    words, chars = numbers["word"], numbers["char"]
+    cues = np.array([row[1:] for row in numbers["cues"]], dtype=float)
+    coef = np.concatenate([[w[1] for w in words], [c[1] for c in chars], cues[:, 0],
+                           [w[2] for w in words], cues[:, 1], [w[3] for w in words], cues[:, 2],
+                           numbers["position"]])
+    decoder = numbers["decoder"]
+    return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
+                        char_vocabulary=[c[0] for c in chars], coef=coef,
+                        intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
+                        b=numbers["classifier"]["b"], transitions=decoder["transitions"],
+                        prior_guest=decoder["prior_guest"], prior_weight=decoder["prior_weight"],
+                        switch_scale=decoder["switch_scale"],
+                        version={k: v for k, v in version.items() if k not in ("code_version", "weights_sha256")},
+                        notes=data.get("notes", {}))
+
+
+#: The name the notebooks use (``from analysis import load_speaker_model``).
+load_speaker_model = load_model

@@ -1,0 +1,107 @@
+"""Training the speaker model (maintainers; needs ``../shared/lex-archive``).
+
+Steps, all seeded (``SEED``), all choices made on training episodes only:
+
+1. Load the 102 labelled episodes in caption form and split them by duplicate group into
+   training and held-out test episodes (:mod:`analysis.ingest.speakers.dataset`).
+2. **Validation.** The training episodes are split again (a quarter of them validate).
+   For each window half-width in ``HALVES`` the vocabulary and the calibrated classifier
+   are fitted on the rest, and for each decoder setting (``PRIOR_WEIGHTS`` x
+   ``SWITCH_SCALES``) the validation episodes are decoded. The setting with the highest
+   mean of word accuracy and boundary F1 (the two targets) is kept; the table is stored
+   in the model's notes.
+3. **Final fit** on all training episodes with the chosen window: vocabulary, calibrated
+   classifier (:mod:`analysis.ingest.speakers.classifier`, folds grouped by episode),
+   transition matrix by counting block-label changes (:func:`analysis.ingest.speakers.decoder.fit_transitions`).
+4. Score the model on the held-out episodes (:mod:`analysis.ingest.speakers.evaluate`) and
+   keep the pooled scores in the model's notes, so that notebooks can show them without
+   the archive; write ``speaker_model.json`` with the training data's version.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from analysis.ingest.speakers.classifier import fit_calibrated, guest_probability
+from analysis.ingest.speakers.dataset import episode_list_hash, load_episodes, split_episodes
+from analysis.ingest.speakers.decoder import decode, fit_transitions
+from analysis.ingest.speakers.evaluate import episode_counts, evaluate_episodes, scores, summary_table
+from analysis.ingest.speakers.features import BLOCK, Featurizer, block_labels, block_texts, fit_vocabularies
+from analysis.ingest.speakers.model import SpeakerModel
+
+SEED = 13
+TEST_SHARE = 0.3
+HALVES = (4, 8)
+PRIOR_WEIGHTS = (0.0, 0.5, 1.0)
+SWITCH_SCALES = (0.5, 1.0, 2.0, 3.0)
+
+
+def fit_on(episodes, half: int, seed: int = SEED, log=print) -> SpeakerModel:
+    """Vocabulary, calibrated classifier and transitions fitted on ``episodes``."""
+    word_vocab, char_vocab = fit_vocabularies([block_texts(e.stream.words) for e in episodes])
+    featurizer = Featurizer(word_vocab, char_vocab, half)
+    blocks = [featurizer.transform(e.stream.words) for e in episodes]
+    labels = [block_labels(e.stream.roles) for e in episodes]
+    groups = np.concatenate([[e.group] * len(y) for e, y in zip(episodes, labels)])
+    X, y = sp.vstack(blocks, format="csr"), np.concatenate(labels)
+    log(f"  fitting on {len(episodes)} episodes, {X.shape[0]} blocks x {X.shape[1]} features (half={half})")
+    fitted = fit_calibrated(X, y, groups, seed=seed)
+    return SpeakerModel(half=half, word_vocabulary=word_vocab, char_vocabulary=char_vocab, coef=fitted["coef"],
+                        intercept=fitted["intercept"], a=fitted["a"], b=fitted["b"],
+                        transitions=fit_transitions(labels), prior_guest=float(y.mean()))
+
+
+def validate(model: SpeakerModel, episodes) -> list[dict]:
+    """Pooled accuracy and boundary F1 on ``episodes`` for every decoder setting."""
+    probabilities = [guest_probability(model.featurizer.transform(e.stream.words), model.coef, model.intercept,
+                                       model.a, model.b) for e in episodes]
+    rows = []
+    for weight in PRIOR_WEIGHTS:
+        for scale in SWITCH_SCALES:
+            total = None
+            for episode, p in zip(episodes, probabilities):
+                states, _ = decode(p, model.transitions, model.prior_guest, prior_weight=weight, switch_scale=scale)
+                counts = episode_counts(episode.stream.roles, np.repeat(states, BLOCK)[:len(episode.stream.roles)])
+                total = counts if total is None else {k: total[k] + counts[k] for k in counts}
+            s = scores(total)
+            rows.append({"half": model.half, "prior_weight": weight, "switch_scale": scale,
+                         "accuracy": round(s["accuracy"], 4), "boundary_f1": round(s["boundary_f1"], 4)})
+    return rows
+
+
+def train(root=None, *, seed: int = SEED, log=print, limit: int | None = None) -> SpeakerModel:
+    """Steps 1-3 of the module docstring; returns the model (not yet saved)."""
+    episodes = load_episodes(root, limit=limit)
+    train_eps, test_eps = split_episodes(episodes, test_share=TEST_SHARE, seed=seed)
+    inner, val = split_episodes(train_eps, test_share=0.25, seed=seed + 1)
+    log(f"{len(episodes)} labelled episodes: {len(train_eps)} training ({len(inner)} fit + {len(val)} validation), "
+        f"{len(test_eps)} held out")
+    table = []
+    for half in HALVES:
+        table += validate(fit_on(inner, half, seed, log), val)
+        log(f"  half={half}: best on validation {max(table, key=_criterion)}")
+    best = max(table, key=_criterion)
+    model = fit_on(train_eps, best["half"], seed, log)
+    model.prior_weight, model.switch_scale = best["prior_weight"], best["switch_scale"]
+    model.version = {"training_episodes_sha256": episode_list_hash(train_eps), "seed": seed,
+                     "training_episodes": sorted(e.episode for e in train_eps),
+                     "test_episodes": sorted(e.episode for e in test_eps),
+                     "validation_episodes": sorted(e.episode for e in val)}
+    model.notes = {"selection": "half-width and decoder setting with the best mean of accuracy and boundary F1 "
+                                "on the validation episodes (training data only)",
+                   "validation": table, "trained_by": "python -m analysis speakers --train"}
+    attach_held_out(model, test_eps)
+    return model
+
+
+def attach_held_out(model: SpeakerModel, test_episodes) -> None:
+    """Store the pooled held-out scores (with episode-bootstrap intervals) in ``model.notes``."""
+    per_episode = evaluate_episodes(test_episodes, lambda words: model.predict(words)[0])
+    summary = summary_table(per_episode, n_boot=2000, seed=0)
+    model.notes["held_out"] = [{k: (None if v != v else round(v, 4)) if isinstance(v, float) else v
+                                for k, v in row.items()} for row in summary.to_dict("records")]
+    model.notes["held_out_command"] = "python -m analysis speakers --evaluate"
+
+
+def _criterion(row: dict) -> float:
+    return (row["accuracy"] + row["boundary_f1"]) / 2

@@ -1,0 +1,286 @@
+"""Speaker attribution in captions: conversion, decoder, a small fitted model, attribution,
+the role switch in analyses, and the shipped model file. Synthetic data only (no ../shared)."""
+import csv
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compare import comparisons as C
+from analysis.core.textio import InputError
+from analysis.core.turns import Turn
+from analysis.corpus.features import read_features
+from analysis.ingest.extract import extract
+from analysis.ingest.importers import parse_lexfridman
+from analysis.ingest.speakers import attribute, convert, dataset, decoder, evaluate, features, model as M, train
+from analysis.measures import dynamics
+
+PAGE = """# Transcript for A Guest: Things | Lex Fridman Podcast #999
+
+## Table of Contents
+
+  * 0:00 – Introduction
+
+## Introduction
+
+Lex Fridman [(00:00:01)](https://x.test/&t=1) What did you think, in 2020, of the $5 million deal?
+
+Ann Guest [(00:00:05)](https://x.test/&t=5) Honestly—it was 1,000 times better… About 10% of people [laughs] said “no”. I’m sure.
+
+[(00:00:20)](https://x.test/&t=20) Second paragraph, same speaker.
+
+Lex Fridman [(00:00:30)](https://x.test/&t=30) Mm-hmm. Why?
+"""
+
+
+# --- conversion ------------------------------------------------------------------------------
+
+def test_conversion_round_trip_keeps_every_word_and_its_speaker():
+    turns = parse_lexfridman(PAGE, hosts=("Lex Fridman",))
+    stream = convert.turns_to_captions(turns, noise=False)
+    runs, start = [], 0
+    for i in range(1, len(stream.roles) + 1):
+        if i == len(stream.roles) or stream.roles[i] != stream.roles[start]:
+            runs.append((stream.roles[start], " ".join(stream.words[start:i])))
+            start = i
+    assert runs == [
+        (convert.HOST, "what did you think in 2020 of the 5 million dollars deal"),
+        (convert.GUEST, "honestly it was 1000 times better about 10 percent of people said no i'm sure "
+                        "second paragraph same speaker"),
+        (convert.HOST, "mm-hmm why"),
+    ]
+    assert all(w == w.lower() and not any(c in w for c in ".,?!$%…“”[]") for w in stream.words)
+
+
+def test_conversion_noise_only_inserts_fillers_and_repeats_and_is_seeded():
+    turns = [Turn("H", "interviewer", "so what do you think " * 50),
+             Turn("G", "interviewee", "well i think that it works " * 200)]
+    clean = convert.turns_to_captions(turns, noise=False)
+    noisy = convert.turns_to_captions(turns)
+    assert noisy == convert.turns_to_captions(turns)                       # same text, same seed
+    assert noisy != convert.turns_to_captions(turns, seed=1)
+    assert len(noisy.words) > len(clean.words)
+    kept, j = [], 0                                                       # clean is a subsequence
+    for word, role in zip(noisy.words, noisy.roles):
+        if j < len(clean.words) and word == clean.words[j] and role == clean.roles[j]:
+            kept.append(j)
+            j += 1
+    assert j == len(clean.words)
+    extra = [w for w in noisy.words if w not in clean.words]
+    assert set(extra) <= set(convert.FILLERS)
+
+
+def test_normalize_word():
+    assert [convert.normalize_word(w) for w in ["I’m", "Hello,", "--", "(GPT-4)", "'quoted'"]] == \
+        ["i'm", "hello", "", "gpt-4", "quoted"]
+
+
+# --- decoder ----------------------------------------------------------------------------------
+
+HAND = np.log([[0.9, 0.1], [0.4, 0.6], [0.9, 0.1]])
+TRANS = np.log([[0.8, 0.2], [0.2, 0.8]])
+START = np.log([0.5, 0.5])
+
+
+def test_viterbi_matches_the_hand_worked_example():
+    # delta_0 = (.45, .05); delta_1 = (.144, .054); delta_2 = (.10368, .00432): host wins, path 0,0,0
+    # although the middle step alone favours the guest (0.6 > 0.4).
+    assert decoder.viterbi(HAND, TRANS, START).tolist() == [0, 0, 0]
+    assert decoder.viterbi(HAND, np.log([[0.5, 0.5], [0.5, 0.5]]), START).tolist() == [0, 1, 0]
+
+
+def test_posteriors_match_the_hand_worked_example():
+    # alpha_1 = (.148, .078), beta_1 = (.74, .26): P(guest at 1) = .02028 / .1298
+    post = decoder.posteriors(HAND, TRANS, START)
+    assert post[1, 1] == pytest.approx(0.02028 / 0.1298, rel=1e-9)
+    assert np.allclose(post.sum(axis=1), 1)
+
+
+def test_transitions_and_switching_costs():
+    trans = decoder.fit_transitions([[0, 0, 0, 1, 1], [1, 1]])
+    # counts + 1: host->host 2+1, host->guest 1+1, guest->guest 2+1, guest->host 0+1
+    assert np.allclose(trans, [[3 / 5, 2 / 5], [1 / 4, 3 / 4]])
+    assert np.allclose(decoder.switching_costs(trans), [np.log(1.5), np.log(3)])
+    assert np.allclose(decoder.scaled_transitions(trans, 1.0), trans)
+    with pytest.raises(ValueError, match="shape"):
+        decoder.viterbi(np.zeros((3, 3)), TRANS, START)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+def test_boundary_matching_is_one_to_one_within_tolerance():
+    assert evaluate.boundaries([0, 0, 1, 1, 0]).tolist() == [2, 4]
+    assert evaluate.match_boundaries([10, 50], [12, 13, 70], tolerance=5) == 1
+    counts = evaluate.episode_counts([0] * 10 + [1] * 30, [0] * 14 + [1] * 26)
+    s = evaluate.scores(counts)
+    assert s["accuracy"] == pytest.approx(36 / 40) and s["boundary_f1"] == 1.0
+    assert s["macro_f1"] == pytest.approx(np.mean([2 * 10 / (2 * 10 + 4), 2 * 26 / (2 * 26 + 4)]))
+
+
+def test_short_runs_are_merged_for_the_long_turn_scores():
+    roles = [0] * 12 + [1] * 30 + [0] * 2 + [1] * 20 + [0] * 15 + [1] * 3
+    merged = evaluate.merge_short_runs(roles)
+    assert merged.tolist() == [0] * 12 + [1] * 52 + [0] * 15 + [1] * 3     # the last run is at the edge: kept
+    counts = evaluate.episode_counts(roles, merged)
+    assert counts["long_true_boundaries"] == counts["long_boundary_hits"] == 3 and counts["true_boundaries"] == 5
+
+
+# --- a small fitted model ---------------------------------------------------------------------
+
+HOST_WORDS = "what do you think about why would you say how did you feel is it possible that".split()
+GUEST_WORDS = "i we our system was built because the data and models really work well in practice".split()
+
+
+def synthetic_episode(seed, n_turns=16):
+    rng = np.random.default_rng(seed)
+    words, roles = [], []
+    for k in range(n_turns):
+        role = k % 2
+        length = rng.integers(15, 30) if role == 0 else rng.integers(60, 120)
+        vocab = HOST_WORDS if role == 0 else GUEST_WORDS
+        words += list(rng.choice(vocab, length))
+        roles += [role] * int(length)
+    stream = convert.CaptionStream(words, roles)
+    return dataset.Episode(str(seed), f"{seed}.txt", stream, dataset.content_hash(words), group=str(seed))
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    return train.fit_on([synthetic_episode(s) for s in range(6)], half=4, log=lambda *_: None)
+
+
+def test_a_small_model_recovers_the_turn_boundaries(small_model):
+    test = synthetic_episode(99)
+    roles, confidence = small_model.predict(test.stream.words)
+    s = evaluate.scores(evaluate.episode_counts(test.stream.roles, roles))
+    assert s["accuracy"] > 0.95 and s["boundary_precision"] > 0.9 and s["boundary_recall"] > 0.9
+    assert ((confidence >= 0.5) & (confidence <= 1)).all()
+
+
+def test_training_is_seeded_same_data_same_model_file(small_model):
+    again = train.fit_on([synthetic_episode(s) for s in range(6)], half=4, log=lambda *_: None)
+    assert again.to_json() == small_model.to_json()
+
+
+def test_model_file_round_trip_and_tamper_check(small_model, tmp_path):
+    path = small_model.save(tmp_path / "m.json")
+    loaded = M.load_model(path)
+    words = synthetic_episode(98).stream.words
+    assert (loaded.predict(words)[0] == small_model.predict(words)[0]).all()
+    assert loaded.to_json() == path.read_text(encoding="utf-8")           # same model, same bytes
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["classifier"]["a"] = 0.0
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match="weights_sha256"):
+        M.load_model(tmp_path / "bad.json")
+
+
+def test_attribution_is_deterministic_and_gives_role_runs(small_model):
+    episode = synthetic_episode(97)
+    text = " ".join(w.capitalize() + ("?" if i % 40 == 39 else "") for i, w in enumerate(episode.stream.words))
+    turns, conf = attribute.attribute_captions(text, small_model, host="Lex Fridman", guest="Ann Guest")
+    again = attribute.attribute_captions(text, small_model, host="Lex Fridman", guest="Ann Guest")
+    assert [(t.role, t.text) for t in turns] == [(t.role, t.text) for t in again[0]] and conf == again[1]
+    assert {t.role for t in turns} == {"interviewer", "interviewee"}
+    assert all(a.role != b.role for a, b in zip(turns, turns[1:]))
+    assert sum(len(t.text.split()) for t in turns) == len(episode.stream.words)
+    records = attribute.with_role_source([{"turn_id": i} for i in range(len(turns))], conf)
+    assert all(r["role_source"] == "model" and 0.5 <= r["role_confidence"] <= 1 for r in records)
+
+
+def test_duplicates_stay_on_one_side_of_the_split():
+    episodes = [synthetic_episode(s) for s in range(10)]
+    copy = synthetic_episode(3)
+    copy.episode = "copy-of-3"
+    episodes.append(copy)
+    dataset.assign_groups(episodes)
+    assert copy.group == episodes[3].group and len({e.group for e in episodes}) == 10
+    for seed in range(5):
+        tr, te = dataset.split_episodes(episodes, test_share=0.3, seed=seed)
+        assert not {e.group for e in tr} & {e.group for e in te}
+        assert ("3" in {e.episode for e in te}) == ("copy-of-3" in {e.episode for e in te})
+
+
+# --- the role switch in analyses --------------------------------------------------------------
+
+ROLE_TURNS = pd.DataFrame(
+    [("a", 1, "Host", "interviewer", 20, "Ann Boss", "yes"), ("a", 2, "Ann Boss", "interviewee", 60, "Ann Boss", "yes"),
+     ("m", 1, "Lex Fridman", "interviewer", 15, "Bo Chief", "model"),
+     ("m", 2, "Bo Chief", "interviewee", 90, "Bo Chief", "model")],
+    columns=["doc_id", "turn_id", "speaker", "role", "n_tokens", "interviewee", "speaker_labels"])
+
+
+def test_role_switch_in_executive_turns():
+    with_model = C.executive_turns(ROLE_TURNS)
+    assert list(zip(with_model["doc_id"], with_model["turn_id"])) == [("a", 2), ("m", 2)]
+    assert with_model.set_index("doc_id")["speech"].to_dict() == {"a": "executive", "m": "executive (model roles)"}
+    without = C.executive_turns(ROLE_TURNS, model_roles=False)
+    assert list(zip(without["doc_id"], without["turn_id"])) == [("a", 2), ("m", 1), ("m", 2)]
+    assert without.set_index("doc_id")["speech"].to_dict() == {"a": "executive", "m": "whole conversation"}
+
+
+def test_role_switch_in_dynamics():
+    turns = ROLE_TURNS.assign(turn_unit="turn")
+    hits = turns[["doc_id", "turn_id"]].assign(X=[1, 1, 1, 1])
+    assert dynamics.left_out_documents(turns) == {}
+    assert list(dynamics.left_out_documents(turns, model_roles=False)) == ["m"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        both = dynamics.theme_introductions(turns, hits)
+        labelled = dynamics.theme_introductions(turns, hits, model_roles=False)
+    assert set(both["doc_id"]) == {"a", "m"} and set(labelled["doc_id"]) == {"a"}
+
+
+# --- the shipped model ----------------------------------------------------------------------
+
+def test_shipped_model_loads_and_matches_its_recorded_version():
+    assert M.MODEL_FILE.stat().st_size < 5_000_000
+    shipped = M.load_model()                       # checks format, code version and weights_sha256
+    version = shipped.version
+    assert len(version["training_episodes_sha256"]) == 64
+    assert not set(version["training_episodes"]) & set(version["test_episodes"])
+    assert shipped.featurizer.n_features == len(shipped.coef)
+    text = M.MODEL_FILE.read_text(encoding="utf-8")
+    assert "pickle" not in text and json.loads(text)["format"] == M.FORMAT
+
+
+def test_features_layout():
+    f = features.Featurizer(["you", "i think"], ["you"], half=3)
+    X = f.transform("so what do you think i think it works".split())
+    assert X.shape == (2, f.n_features)
+    assert features.block_labels([0, 0, 0, 1, 1, 1, 1]).tolist() == [0, 1]
+
+
+# --- the extraction hook ------------------------------------------------------------------------
+
+def caption_raw_folder(tmp_path, text):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2024-01-01_byron_lexfridman001.txt").write_text(text, encoding="utf-8")
+    row = {"file": "2024-01-01_byron_lexfridman001.txt", "speaker": "Ada Byron", "organization": "Analytical",
+           "role": "CEO", "date": "2024-01-01", "date_precision": "day", "outlet_or_venue": "Lex Fridman Podcast #1",
+           "format": "podcast", "language": "en", "source_repo": "", "source_path": "", "source_commit": "",
+           "original_url": "", "notes": ""}
+    with open(raw / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    return raw
+
+
+def test_extraction_gives_caption_turns_model_roles_on_request(tmp_path):
+    episode = synthetic_episode(96)
+    raw = caption_raw_folder(tmp_path, " ".join(episode.stream.words))
+    (chunked,) = extract(raw, tmp_path / "plain")
+    (attributed,) = extract(raw, tmp_path / "roles", speaker_roles=True)
+    meta, records = read_features(chunked)
+    assert meta["speaker_labels"] == "none" and {r["role"] for r in records} == {"other"}
+    meta, records = read_features(attributed)
+    assert meta["speaker_labels"] == "model" and meta["turn_unit"] == "turn"
+    interview = [r for r in records if r["segment"] == "interview"]
+    assert {r["role"] for r in interview} <= {"interviewer", "interviewee"}
+    assert all(r["role_source"] == "model" and 0 <= r["role_confidence"] <= 1 for r in interview)
+    assert {r["speaker"] for r in interview} <= {"Lex Fridman", "Ada Byron"}
+    assert attributed.read_bytes() == extract(raw, tmp_path / "again", speaker_roles=True)[0].read_bytes()
