@@ -157,6 +157,31 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_validate(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.corpus.load import load_corpus
+    from analysis.measures.validation import coded_quotes, coded_sample, validation_report
+    turns = load_corpus()
+    coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)
+    table = validation_report(coded, model=not args.rules_only, level=args.level)
+    if args.split:
+        table = table[table["split"] == args.split]
+    _write_table(table, args.format)
+    return 0
+
+
+def cmd_packet(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.core.paths import shared_interviews_dir
+    from analysis.ingest.coding_packet import coding_packet
+    ids = pd.read_csv(args.ids, dtype={"doc_id": str, "turn_id": int})
+    missing = {"doc_id", "turn_id"} - set(ids.columns)
+    if missing:
+        raise InputError(args.ids, f"missing column(s) {', '.join(sorted(missing))}", line=1,
+                         hint="a CSV with doc_id,turn_id (e.g. corpus/themes/sample.csv)")
+    raw = args.raw or [shared_interviews_dir()]
+    sys.stdout.write(coding_packet(zip(ids["doc_id"], ids["turn_id"]), raw))
+    return 0
 def cmd_check(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.check import check, repair
@@ -290,6 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("--max-bytes", type=int_in(1, 100_000_000, "--max-bytes"), default=5_000_000,
                          help="largest source accepted (default 5000000)")
     add_cmd.add_argument("--force", action="store_true", help="replace an existing document with this id")
+    validate = with_format(add("validate", cmd_validate, "precision, recall and F1 of the theme rules and the "
+                                                           "learned model per theme, with Wilson intervals, on "
+                                                           "development and test interviews (design-weighted)"))
+    validate.add_argument("--coding", help="your own coding: CSV doc_id,quote,<one 0/1 column per theme>[,coder,note]")
+    validate.add_argument("--split", choices=("development", "test", "user"), help="only this split")
+    validate.add_argument("--rules-only", action="store_true", help="skip the learned model")
+    validate.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
+    packet = add("packet", cmd_packet, "maintainers: print the text of sampled turns for blind coding "
+                                       "(from the raw transcripts; never commit it)")
+    packet.add_argument("ids", help="CSV with doc_id,turn_id columns")
+    packet.add_argument("--raw", action="append", help="raw transcript folder(s) (default ../shared/interviews)")
     speakers = with_format(add("speakers", cmd_speakers, "who speaks in captions: evaluate the shipped speaker model on "
                                                           "held-out labelled episodes, or train it (maintainers)"))
     speakers.add_argument("--evaluate", action="store_true",

@@ -33,7 +33,7 @@ def example():
     turns = pd.DataFrame({"doc_id": "d", "turn_id": range(1, 11), "role": "interviewee"})
     hits = pd.DataFrame({"doc_id": "d", "turn_id": range(1, 11), "X": [h for _, h, _ in EXAMPLE], "Y": 0, "Z": 0})
     coding = pd.DataFrame({"doc_id": "d", "turn_id": range(1, 11), "split": ["heldout"] * 8 + ["dev"] * 2,
-                           "coder": "a", "X": [c for c, _, _ in EXAMPLE], "Y": 0, "Z": [z for _, _, z in EXAMPLE],
+                           "coder": "a", "coder_type": "model", "X": [c for c, _, _ in EXAMPLE], "Y": 0, "Z": [z for _, _, z in EXAMPLE],
                            "note": ""})
     coding.attrs["themes"] = THEMES
     return turns, hits, coding
@@ -97,7 +97,7 @@ def test_splits_select_turns(example):
 
 # --- the hand-coding file ------------------------------------------------------------------
 
-HEADER = "doc_id,turn_id,split,coder,X,Y,Z,note\n"
+HEADER = "doc_id,turn_id,split,coder,coder_type,X,Y,Z,note\n"
 KNOWN = pd.DataFrame({"doc_id": ["d", "d", "e"], "turn_id": [1, 2, 1]})
 
 
@@ -108,7 +108,7 @@ def write(tmp_path, text, name="coding.csv"):
 
 
 def test_a_valid_file_loads_with_integer_codes(tmp_path):
-    path = write(tmp_path, HEADER + "d,1,dev,a,1,0,0,\nd,2,heldout,a,0,0,1,unsure\ne,1,heldout,b,0,1,0,\n")
+    path = write(tmp_path, HEADER + "d,1,dev,a,model,1,0,0,\nd,2,heldout,a,model,0,0,1,unsure\ne,1,heldout,b,model,0,1,0,\n")
     table = load_hand_coding(path, turns=KNOWN, themes=THEMES)
     assert list(table.columns) == [*ID_COLUMNS, *THEMES, "note"] and table.attrs["themes"] == THEMES
     assert table["X"].tolist() == [1, 0, 0] and table["turn_id"].dtype.kind == "i"
@@ -116,17 +116,17 @@ def test_a_valid_file_loads_with_integer_codes(tmp_path):
 
 
 @pytest.mark.parametrize("text, message, line", [
-    ("doc_id,turn_id,coder,X,Y,Z,note\n", "missing column.*split", 1),
-    ("doc_id,turn_id,split,coder,X,Y,Z,W,note\n", "unknown theme column.*W", 1),
-    ("doc_id,turn_id,split,coder,X,Y,note\n", "no column for theme.*Z", 1),
-    (HEADER + "d,1,dev,a,1,0,0,\nq,1,dev,a,0,0,0,\n", "unknown doc_id 'q'", 3),
-    (HEADER + "d,7,dev,a,0,0,0,\n", "d has no interview turn 7", 2),
-    (HEADER + "d,one,dev,a,0,0,0,\n", "not an integer", 2),
-    (HEADER + "d,1,dev,a,0,0,0,\nd,1,heldout,b,0,0,0,\n", "coded twice.*first at line 2", 3),
-    (HEADER + "d,1,test,a,0,0,0,\n", "split 'test'", 2),
-    (HEADER + "d,1,dev,,0,0,0,\n", "empty coder", 2),
-    (HEADER + "d,1,dev,a,0,2,0,\n", "code '2' for Y is not 0 or 1", 2),
-    (HEADER + "d,1,dev,a,0,,0,\n", "code '' for Y", 2),
+    ("doc_id,turn_id,coder,coder_type,X,Y,Z,note\n", "missing column.*split", 1),
+    ("doc_id,turn_id,split,coder,coder_type,X,Y,Z,W,note\n", "unknown theme column.*W", 1),
+    ("doc_id,turn_id,split,coder,coder_type,X,Y,note\n", "no column for theme.*Z", 1),
+    (HEADER + "d,1,dev,a,model,1,0,0,\nq,1,dev,a,model,0,0,0,\n", "unknown doc_id 'q'", 3),
+    (HEADER + "d,7,dev,a,model,0,0,0,\n", "d has no interview turn 7", 2),
+    (HEADER + "d,one,dev,a,model,0,0,0,\n", "not an integer", 2),
+    (HEADER + "d,1,dev,a,model,0,0,0,\nd,1,heldout,b,model,0,0,0,\n", "coded twice.*first at line 2", 3),
+    (HEADER + "d,1,test,a,model,0,0,0,\n", "split 'test'", 2),
+    (HEADER + "d,1,dev,,model,0,0,0,\n", "empty coder", 2),
+    (HEADER + "d,1,dev,a,model,0,2,0,\n", "code '2' for Y is not 0 or 1", 2),
+    (HEADER + "d,1,dev,a,model,0,,0,\n", "code '' for Y", 2),
     (HEADER, "no rows", None),
 ])
 def test_file_errors_name_the_file_and_line(tmp_path, text, message, line):
@@ -138,7 +138,7 @@ def test_file_errors_name_the_file_and_line(tmp_path, text, message, line):
 
 
 def test_a_missing_file_is_reported(tmp_path):
-    with pytest.raises(InputError, match="hand coding not found"):
+    with pytest.raises(InputError, match="v1 theme coding .model coder. not found"):
         load_hand_coding(tmp_path / "absent.csv", turns=KNOWN, themes=THEMES)
 
 
@@ -164,9 +164,9 @@ def test_errors_give_kwic_for_full_text_and_ids_only_for_features(mixed_corpus, 
     themes = ["compute_scarcity"]
     # seed turn 4 asks what the GPUs are used for (deliberately coded 0 here: a false positive);
     # seed turn 5 is coded 1 but names no GPU (a miss); features turn 2 names GPUs, coded 0
-    path = write(tmp_path, "doc_id,turn_id,split,coder,compute_scarcity,note\n"
-                           f"{SEED},4,heldout,t,0,\n{SEED},5,heldout,t,1,resolved from the question\n"
-                           "2024-01_someone_podcast,2,heldout,t,0,\n")
+    path = write(tmp_path, "doc_id,turn_id,split,coder,coder_type,compute_scarcity,note\n"
+                           f"{SEED},4,heldout,t,model,0,\n{SEED},5,heldout,t,model,1,resolved from the question\n"
+                           "2024-01_someone_podcast,2,heldout,t,model,0,\n")
     coding = load_hand_coding(path, turns=turns, themes=themes)
     fp = errors("compute_scarcity", "fp", turns=turns, coding=coding).set_index("doc_id")
     assert set(fp.index) == {SEED, "2024-01_someone_podcast"}

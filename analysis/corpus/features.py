@@ -7,7 +7,9 @@ JSON Lines file per interview (``corpus/features/<doc_id>.jsonl``):
 * line 1, the document header: ``{"schema", "doc_id", "metadata": {catalog fields},
   "extraction": {tokenizer, phrase list sha256, ...}}``;
 * each further line, one turn: ``{"turn_id", "speaker", "role", "timestamp",
-  "segment", "n_tokens", "counts": {token: count}}``.
+  "segment", "n_tokens", "counts": {token: count}, "themes": {theme: hits}}``, ``themes``
+  being the non-zero theme hits under the context rules (:mod:`analysis.text.theme_rules`),
+  whose version is the header's ``extraction.theme_rules_sha256``.
 
 Tokens are lower-cased surface forms from :func:`analysis.text.tokenize.tokenize`, with the
 project's multiword terms (``corpus/phrases.csv``) merged before counting; stopwords are
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
+from analysis.text.theme_rules import default_rules, turn_theme_hits
 from analysis.text.tokenize import count_tokens
 from analysis.core.turns import Turn
 from analysis.core.frozen import FrozenCounter
@@ -40,7 +43,8 @@ def turn_features(turns: list[Turn], lang: str) -> list[dict]:
         counts = count_tokens(turn.text, lang)
         records.append({"turn_id": turn_id, "speaker": turn.speaker, "role": turn.role,
                         "timestamp": turn.timestamp, "segment": turn.segment,
-                        "n_tokens": sum(counts.values()), "counts": dict(sorted(counts.items()))})
+                        "n_tokens": sum(counts.values()), "counts": dict(sorted(counts.items())),
+                        "themes": turn_theme_hits(turn.text, lang)})
     return records
 
 
@@ -58,7 +62,8 @@ def format_features(meta: dict, records: list[dict], phrases_path) -> str:
     """
     header = {"schema": SCHEMA, "doc_id": meta["doc_id"], "metadata": meta,
               "extraction": {"tokenizer": TOKENIZER_ID, "lowercased": True, "stopwords_kept": True,
-                             "phrases_sha256": sha256_file(phrases_path)},
+                             "phrases_sha256": sha256_file(phrases_path),
+                             "theme_rules_sha256": default_rules().version_},
               "summary": summarize_records(records)}
     return "\n".join(_dumps(line) for line in [header, *records]) + "\n"
 

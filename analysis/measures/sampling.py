@@ -150,3 +150,92 @@ def draw_sample(turns: pd.DataFrame, seed: int = SEED, *, n_random: int = N_RAND
             rows.append((doc_id, turn_id, stratum, "dev" if rank < n_dev else "heldout"))
     sample = pd.DataFrame(rows, columns=SAMPLE_COLUMNS)
     return sample.sort_values(["doc_id", "turn_id"], ignore_index=True)
+
+
+# --- the v2 sample design (issue 11): a random stratum plus seed-word strata ---------------
+
+#: Seed of the v2 validation sample (fixed once, never changed to tune anything).
+DESIGN_SEED = 20261203
+N_DESIGN_RANDOM = 540
+N_DESIGN_PER_THEME = 50
+DESIGN_FILE = "themes/sample.csv"
+DESIGN_COLUMNS = ["doc_id", "turn_id", "frame", "stratum", "frame_stratum", "inclusion_probability", "split",
+                  "n_tokens"]
+
+
+def frame_strata(turns: pd.DataFrame) -> pd.Series:
+    """Each turn's seed-word stratum: the first theme, rarest first, whose seed words
+    (:data:`SEED_WORDS`, chosen independently of the dictionary and the rules) occur in the
+    turn's bag of tokens; ``none`` when no seed word occurs. The strata are disjoint. The
+    bags come from a ``counts`` column when ``turns`` has one, else from :func:`turn_counts`."""
+    bags = turns["counts"] if "counts" in turns.columns else turn_counts(turns)
+    found = [seed_word_themes(bag) for bag in bags]
+    frequency = {t: sum(t in f for f in found) for t in THEMES}
+    priority = sorted(THEMES, key=lambda t: (frequency[t], THEMES.index(t)))
+    return pd.Series([next((f"seedword:{t}" for t in priority if t in f), "none") for f in found],
+                     index=turns.index, name="frame_stratum")
+
+
+def design_sample(turns: pd.DataFrame, splits: dict[str, str], seed: int = DESIGN_SEED, *,
+                  n_random: int = N_DESIGN_RANDOM, n_per_theme: int = N_DESIGN_PER_THEME,
+                  frame: str = "corpus-v1") -> pd.DataFrame:
+    """The v2 validation sample over the whole corpus, with inclusion probabilities.
+
+    Frame: every interview-segment turn of ``turns``. Each turn belongs to one frame
+    stratum (:func:`frame_strata`).
+
+    1. **Random stratum**: a simple random sample of ``n_random`` turns of the whole frame.
+    2. **Seed-word strata**: for each theme, ``n_per_theme`` more turns (or all that are
+       left) drawn at random among the turns of its frame stratum not drawn in step 1.
+
+    Conditional on the number r_h of step-1 turns that fell in frame stratum h (size M_h),
+    the turns of h drawn in steps 1 and 2 together are a simple random sample of
+    r_h + m_h of its M_h turns, so every turn of h has inclusion probability
+    pi = (r_h + m_h) / M_h (for the ``none`` stratum, r_0 / M_0): a stratified design with
+    known probabilities (Sarndal, Swensson and Wretman 1992, ch. 3). Estimates over all
+    strata weight turns by 1/pi; estimates on the random stratum alone are a simple random
+    sample (equal weights). ``stratum`` says how a turn was drawn (``random`` or
+    ``seedword:<theme>``); ``split`` is its interview's split (``splits``:
+    :func:`analysis.measures.theme_splits.split_map`). One generator,
+    ``default_rng(seed)``; the frame is sorted by (doc_id, turn_id), so the same corpus
+    and seed give the same sample.
+
+    ``frame`` names the set of interviews drawn from. Interviews added later are sampled as
+    a new, disjoint frame with the same sampling fraction (``n_random`` = round(540 / N_v1
+    x N_new), ``n_per_theme`` likewise), so the random strata of all frames together stay
+    self-weighting and 1/pi remains valid across frames (stratification by frame). ``n_tokens``
+    is recorded so that a re-extraction that changes a turn is detected
+    (:func:`analysis.measures.validation.coded_sample`).
+    """
+    frame_name = frame
+    frame = turns[turns["segment"] == "interview"].sort_values(["doc_id", "turn_id"]).reset_index(drop=True)
+    frame.attrs = turns.attrs
+    missing = sorted(set(frame["doc_id"]) - set(splits))
+    if missing:
+        raise ValueError(f"no split for interview(s) {', '.join(missing)}: run "
+                         "analysis.measures.theme_splits.assign_splits(doc_ids) first")
+    if not 0 < n_random <= len(frame):
+        raise ValueError(f"n_random must be between 1 and the {len(frame)} turns of the frame, got {n_random}")
+    if n_per_theme < 0:
+        raise ValueError("n_per_theme must be >= 0")
+    strata = frame_strata(frame).to_numpy()
+    rng = np.random.default_rng(seed)
+    drawn = {int(i): "random" for i in rng.choice(len(frame), size=n_random, replace=False)}
+    for theme in THEMES:
+        label = f"seedword:{theme}"
+        pool = [i for i in np.flatnonzero(strata == label) if int(i) not in drawn]
+        for i in rng.choice(pool, size=min(n_per_theme, len(pool)), replace=False) if pool else []:
+            drawn[int(i)] = label
+    chosen = np.array(sorted(drawn))
+    size = pd.Series(strata).value_counts()
+    taken = pd.Series(strata[chosen]).value_counts()
+    sample = frame.loc[chosen, ["doc_id", "turn_id"]].reset_index(drop=True)
+    sample["turn_id"] = sample["turn_id"].astype(int)
+    sample["stratum"] = [drawn[int(i)] for i in chosen]
+    sample["frame_stratum"] = strata[chosen]
+    sample["inclusion_probability"] = [round(taken[s] / size[s], 10) for s in strata[chosen]]
+    sample["split"] = sample["doc_id"].map(splits)
+    sample["frame"] = frame_name
+    sample["n_tokens"] = frame.loc[chosen, "n_tokens"].astype(int).to_numpy()
+    sample.attrs.update(seed=seed, n_frame=len(frame), frame_sizes=size.to_dict())
+    return sample[DESIGN_COLUMNS]

@@ -1,21 +1,30 @@
-"""Validation of the theme dictionary against hand-coded turns.
+"""Validation of the theme instrument against coded turns.
 
 Grimmer and Stewart (2013, "Text as Data", *Political Analysis* 21(3)) ask that a
-dictionary be checked against human judgement before its counts are trusted. The human
-judgement is ``corpus/themes/hand_coding.csv``: one row per turn, coded 0/1 per theme from
-the written codebook (``corpus/themes/codebook.md``), with no transcript text. How the turns
-were drawn and split into a development part (used while fixing the dictionary) and a
-held-out part (only ever used to report) is in :mod:`analysis.measures.sampling`.
+dictionary be checked against coded text before its counts are trusted. Two codings exist:
 
-* **Prediction.** The dictionary predicts that a turn touches a theme when it has at
-  least one hit for the theme (:func:`analysis.measures.theme_scores.theme_hits`).
+* ``corpus/themes/hand_coding.csv`` (v1, :func:`evaluate`, :func:`errors`): 215 turns coded
+  by **one model coder** (``ai-helper-1``, an AI assistant coding from the written codebook
+  ``corpus/themes/codebook.md``; ``coder_type = model``), with no transcript text. It is not
+  human judgement: it measures agreement between the dictionary and a model's reading of
+  the codebook. How its turns were drawn and split (per turn, ``dev``/``heldout``) is in
+  :mod:`analysis.measures.sampling` (:func:`~analysis.measures.sampling.draw_sample`).
+* The v2 sample (:func:`validation_report`, ``python -m analysis validate``): turns drawn by
+  design over the whole corpus (``corpus/themes/sample.csv``), coded in
+  ``corpus/themes/coding.csv`` with the coder's type; splits by interview
+  (:mod:`analysis.measures.theme_splits`); metrics design-weighted
+  (:mod:`analysis.stats.measurement`).
+
+* **Prediction.** An instrument predicts that a turn touches a theme when it has at
+  least one hit for the theme (dictionary or rules), or, for the learned model, a
+  probability at the theme's threshold (:mod:`analysis.measures.theme_model`).
 * **Counts.** Per theme, over the turns of one split: ``tp`` (coded 1, predicted 1),
   ``fp`` (coded 0, predicted 1), ``fn`` (coded 1, predicted 0), ``tn`` (coded 0, predicted 0).
-* **Precision** = tp / (tp + fp): of the turns the dictionary flags, the share a human
-  coded as the theme. **Recall** = tp / (tp + fn): of the turns a human coded as the theme,
-  the share the dictionary flags. **F1** = 2 tp / (2 tp + fp + fn), the harmonic mean of
-  precision and recall (van Rijsbergen 1979).
-* **Undefined values are NaN, never 0.** Precision is NaN when the dictionary flags no
+* **Precision** = tp / (tp + fp): of the turns the instrument flags, the share the coder
+  coded as the theme. **Recall** = tp / (tp + fn): of the turns the coder coded as the
+  theme, the share the instrument flags. **F1** = 2 tp / (2 tp + fp + fn), the harmonic
+  mean of precision and recall (van Rijsbergen 1979).
+* **Undefined values are NaN, never 0.** Precision is NaN when the instrument flags no
   turn (tp + fp = 0), recall when no turn is coded positive (tp + fn = 0), F1 when both
   happen (tp + fp + fn = 0). A 0 means "measured, and wrong", NaN means "not measurable on
   this sample".
@@ -29,8 +38,8 @@ held-out part (only ever used to report) is in :mod:`analysis.measures.sampling`
 * **Micro total.** The ``micro`` row pools the turn x theme decisions of all themes
   (its counts are sums over themes; its ``n_turns`` is the number of turns).
 
-The sample over-represents turns containing broad theme words (see :mod:`analysis.measures.sampling`),
-so the figures describe the coded turns, which are richer in themes than the corpus.
+The v1 sample over-represents turns containing broad theme words (see :mod:`analysis.measures.sampling`),
+so its figures describe the coded turns, which are richer in themes than the corpus.
 """
 from __future__ import annotations
 
@@ -46,10 +55,15 @@ from analysis.stats.intervals import wilson as wilson_interval  # Wilson (1927) 
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
 from analysis.measures.theme_scores import theme_hits
+from analysis.measures.coding import load_coding, load_quote_coding, load_sample, reference_codes
+from analysis.measures.rule_hits import rule_theme_hits
+from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
+from analysis.measures.theme_splits import split_map
+from analysis.stats.measurement import design_weights, weighted_metrics
 from analysis.text.themes import ThemeMatcher
 
 HAND_CODING_FILE = Path("themes") / "hand_coding.csv"
-ID_COLUMNS = ("doc_id", "turn_id", "split", "coder")
+ID_COLUMNS = ("doc_id", "turn_id", "split", "coder", "coder_type")
 SPLITS = ("dev", "heldout")
 KINDS = ("fp", "fn")
 METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_low", "precision_high",
@@ -57,10 +71,10 @@ METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "prec
 ERROR_COLUMNS = ["doc_id", "turn_id", "role", "text_availability", "hits", "matched_terms", "kwic", "text", "note"]
 
 
-# --- the hand coding ----------------------------------------------------------------------
+# --- the v1 coding (one model coder) ----------------------------------------------------------------------
 
 def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
-    """The hand-coded turns: ``doc_id, turn_id, split, coder, <one 0/1 column per theme>, note``.
+    """The v1 coded turns: ``doc_id, turn_id, split, coder, coder_type, <one 0/1 column per theme>, note``.
 
     Checked row by row; the first problem raises :class:`InputError` naming the file and
     line: a missing column, a theme column the dictionary does not know (or a dictionary
@@ -70,7 +84,7 @@ def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=Non
     the project dictionary's themes. The theme names are in ``attrs["themes"]``.
     """
     path = Path(path) if path else corpus_dir() / HAND_CODING_FILE
-    header, records = read_csv_table(path, (*ID_COLUMNS, "note"), what="hand coding",
+    header, records = read_csv_table(path, (*ID_COLUMNS, "note"), what="v1 theme coding (model coder)",
                                      hint="see the sampling section of corpus/themes/codebook.md",
                                      header_hint=f"the header is {','.join(ID_COLUMNS)},<one column per theme>,note")
     themes = list(themes) if themes is not None else ThemeMatcher().themes_
@@ -89,7 +103,7 @@ def load_hand_coding(path=None, *, turns: pd.DataFrame | None = None, themes=Non
     for line, row in records:
         rows.append(_check_row(row, path, line, themes, known, seen))
     if not rows:
-        raise InputError(path, "the hand coding has no rows")
+        raise InputError(path, "the v1 coding has no rows")
     table = pd.DataFrame(rows, columns=[*ID_COLUMNS, *themes, "note"])
     table[themes] = table[themes].astype("int64")
     table.attrs["themes"] = themes
@@ -118,6 +132,9 @@ def _check_row(row: dict, path: Path, line: int, themes, known, seen) -> dict:
         fail(f"split {rec['split']!r} is not one of {', '.join(SPLITS)}")
     if not rec["coder"]:
         fail("empty coder", "write who coded the turn")
+    if rec["coder_type"] not in ("human", "model", "program"):
+        fail(f"coder_type {rec['coder_type']!r} is not human, model or program",
+             "a language model is 'model', a script 'program'; only a person is 'human'")
     for theme in themes:
         value = (row.get(theme) or "").strip()
         if value not in ("0", "1"):
@@ -149,7 +166,7 @@ def _select(coding: pd.DataFrame, split: str) -> pd.DataFrame:
         raise ValueError(f"split must be one of {', '.join(SPLITS)} or 'all', got {split!r}")
     part = coding if split == "all" else coding[coding["split"] == split]
     if part.empty:
-        raise ValueError(f"the hand coding has no {split!r} turns")
+        raise ValueError(f"the v1 coding has no {split!r} turns")
     return part
 
 
@@ -188,7 +205,7 @@ def _joined(turns, split, hits, coding) -> tuple[pd.DataFrame, list[str]]:
 
 def evaluate(turns: pd.DataFrame | None = None, *, split: str = "heldout", hits: pd.DataFrame | None = None,
              coding: pd.DataFrame | None = None, level: float = 0.95) -> pd.DataFrame:
-    """Precision, recall and F1 of the dictionary per theme on one split of the hand coding.
+    """Precision, recall and F1 of the dictionary per theme on one split of the v1 model coding.
 
     ``split`` is ``'heldout'`` (the default: report on these), ``'dev'`` or ``'all'``.
     ``turns`` defaults to :func:`analysis.corpus.load.load_corpus`, ``hits`` to
@@ -266,4 +283,122 @@ def errors(theme: str, kind: str = "fp", split: str = "heldout", *, turns: pd.Da
                      "text": turn["text"].iat[0] if full else "", "note": turn["note"].iat[0]})
     table = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     table.attrs.update(theme=theme, kind=kind, split=split)
+    return table
+
+
+# --- v2: the instrument on the designed sample (python -m analysis validate) ----------------
+
+REPORT_COLUMNS = ["method", "split", "scope", "theme", "n_turns", "support", "precision", "precision_low",
+                  "precision_high", "recall", "recall_low", "recall_high", "f1", "chosen"]
+SCOPES = ("random", "all")
+
+
+def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | None = None,
+                 coding: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
+    """The v2 sample joined to its reference codes and to the corpus turns.
+
+    One row per coded turn: the sample's columns (stratum, inclusion probability, split),
+    the reference codes (:func:`analysis.measures.coding.reference_codes`), and the turn's
+    ``lang``, ``text``, ``text_availability``. Turns not yet coded are left out.
+    """
+    turns = load_corpus() if turns is None else turns
+    themes = list(themes or ThemeMatcher().themes_)
+    sample = load_sample() if sample is None else sample
+    coding = load_coding(themes=themes) if coding is None else coding
+    codes = reference_codes(coding)
+    merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes]],
+                          on=["doc_id", "turn_id"], how="inner")
+    if merged.empty:
+        raise ValueError("no turn of corpus/themes/sample.csv is coded yet in corpus/themes/coding.csv")
+    keyed = turns.set_index(["doc_id", "turn_id"])["n_tokens"]
+    missing = [k for k in zip(merged["doc_id"], merged["turn_id"]) if k not in keyed.index]
+    if missing:
+        raise ValueError(f"{len(missing)} coded turn(s) are not in the corpus (e.g. {missing[0][0]} #{missing[0][1]}): "
+                         "redraw the sample or re-load the corpus it was drawn from")
+    changed = [k for k, n in zip(zip(merged["doc_id"], merged["turn_id"]), merged["n_tokens"]) if keyed[k] != n]
+    if changed:
+        raise ValueError(f"{len(changed)} coded turn(s) changed since the sample was drawn (token counts differ; e.g. "
+                         f"{changed[0][0]} #{changed[0][1]}): the turns were re-segmented, so their codes may belong "
+                         "to other text; re-code them or restore the extraction they were coded on")
+    return _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+
+
+def _attach_turns(coded: pd.DataFrame, turns: pd.DataFrame, themes) -> pd.DataFrame:
+    columns = ["doc_id", "turn_id", "speaker", "role", "segment", "lang", "text", "n_tokens", "text_availability"]
+    out = coded.merge(turns[columns], on=["doc_id", "turn_id"], how="left", validate="many_to_one")
+    out.attrs = dict(turns.attrs)
+    out.attrs["themes"] = list(themes)
+    return out
+
+
+def coded_quotes(path, turns: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
+    """A researcher's quote-located coding (:func:`analysis.measures.coding.load_quote_coding`)
+    as a coded table: every turn weight 1, stratum ``researcher``, split from the interview
+    split (``user`` for interviews the split file does not know)."""
+    turns = load_corpus() if turns is None else turns
+    themes = list(themes or ThemeMatcher().themes_)
+    coding = load_quote_coding(path, turns, themes=themes)
+    splits = split_map()
+    coded = coding.assign(stratum="researcher", inclusion_probability=1.0,
+                          split=[splits.get(d, "user") for d in coding["doc_id"]])
+    return _attach_turns(coded, turns, themes)
+
+
+def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, seed: int = 0):
+    """``(rules 0/1, model 0/1 or None, model probabilities or None)``, aligned with ``coded``."""
+    themes = coded.attrs["themes"]
+    hits = rule_theme_hits(coded)
+    rules = (hits[themes] > 0).astype(int).reset_index(drop=True)
+    if not model or not (coded["split"] == "development").any():
+        return rules, None, None
+    probabilities = model_probabilities(coded, turn_features(coded, hits, themes), themes, seed=seed)
+    return rules, predictions(probabilities), probabilities
+
+
+def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
+    rows = []
+    for theme in themes:
+        rows.append({"theme": theme, "n_turns": len(truth),
+                     **weighted_metrics(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
+    stacked_w = None if weights is None else np.tile(np.asarray(weights), len(themes))
+    rows.append({"theme": "micro", "n_turns": len(truth),
+                 **weighted_metrics(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
+                                    stacked_w, level)})
+    return rows
+
+
+def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Per method (rules, model), split (development, test) and scope, per theme and micro:
+    support, precision and recall with Wilson intervals, F1 (see the module docstring).
+
+    Scopes: ``random`` is the simple random stratum alone (equal weights: a simple random
+    sample of the corpus's turns, the targets' scope); ``all`` is every coded turn weighted
+    by 1 / inclusion probability (Horvitz-Thompson design weights); a researcher's coding
+    has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
+    for each theme, decided on development turns only (:func:`choose_method`).
+    """
+    themes = coded.attrs["themes"]
+    coded = coded.reset_index(drop=True)
+    rules, model_pred, _ = instrument_predictions(coded, model=model, seed=seed)
+    weights = design_weights(coded["inclusion_probability"])
+    methods = {"rules": rules, **({"model": model_pred} if model_pred is not None else {})}
+    chosen = (choose_method(coded, rules, model_pred, themes, weights) if model_pred is not None
+              else dict.fromkeys(themes, "rules"))
+    scopes = ("researcher",) if set(coded["stratum"]) == {"researcher"} else SCOPES
+    rows = []
+    for method, pred in methods.items():
+        for split in sorted(set(coded["split"])):
+            for scope in scopes:
+                mask = (coded["split"] == split).to_numpy()
+                if scope == "random":
+                    mask = mask & (coded["stratum"] == "random").to_numpy()
+                if not mask.any():
+                    continue
+                w = weights[mask] if scope == "all" else None
+                for row in _metric_rows(coded[mask], pred[mask], w, themes, level):
+                    rows.append({"method": method, "split": split, "scope": scope, **row,
+                                 "chosen": "" if row["theme"] == "micro" else
+                                 ("yes" if chosen[row["theme"]] == method else "no")})
+    table = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    table.attrs.update(level=level, chosen=chosen, themes=themes)
     return table

@@ -1,0 +1,142 @@
+"""A learned alternative to the rules: one logistic regression per theme.
+
+Features of a turn: its bag of lemmas (presence, :func:`analysis.text.lemmas.lemmatize_counts`)
+plus, per theme, whether the context rules hit it (:mod:`analysis.measures.rule_hits`; value
+:data:`RULE_WEIGHT`, so that the penalty shrinks the rules less than single lemmas).
+Lemmas in fewer than :data:`MIN_DOCUMENT_FREQUENCY` development turns are dropped. Per
+theme, an L2-regularised logistic regression (scikit-learn, liblinear, C = 1) is trained on coded
+**development** turns only, and its probabilities are calibrated by Platt scaling
+(``CalibratedClassifierCV(method="sigmoid")``; Platt 1999; Niculescu-Mizil and Caruana
+2005) when each class has at least :data:`MIN_CLASS` training turns (else the raw
+regression, or the training prevalence when one class is missing; the ``fit`` column says which).
+
+* Development turns get **leave-one-interview-out** predictions: the model that scores
+  an interview never saw it (grouped cross-validation; Roberts et al. 2018 on grouped
+  validation of text classifiers).
+* Test turns are scored by the model trained on all development turns.
+* A turn is predicted positive when its probability reaches the theme's threshold, chosen
+  among :data:`THRESHOLDS` to maximise F1 of the leave-one-interview-out predictions on
+  development turns (ties: the higher threshold); calibrated probabilities of rare themes
+  rarely reach 0.5, so a fixed 0.5 would predict no positives at all.
+
+:func:`choose_method` then compares rules and model per theme on development turns only
+(design-weighted F1) and keeps the better one (rules on ties: the simpler instrument).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from analysis.corpus.load import turn_counts
+from analysis.stats.measurement import weighted_metrics
+from analysis.text.lemmas import lemmatize_counts
+
+MIN_CLASS = 3
+THRESHOLD = 0.5  # the default when development turns have no positive
+THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 11))
+C = 1.0
+MIN_DOCUMENT_FREQUENCY = 10  # a lemma is a feature when at least this many development turns contain it
+RULE_WEIGHT = 5.0  # value of a rule-hit indicator (lemma indicators are 1): less shrinkage on the rules
+#: MIN_DOCUMENT_FREQUENCY, RULE_WEIGHT and C were chosen by leave-one-interview-out micro F1 on development
+#: turns among (C, min df, rule weight) = (1, 3, 1), (0.1, 3, 1), (1, 3, 5), (0.3, 5, 5), (1, 10, 5).
+
+
+def turn_features(turns: pd.DataFrame, rule_hits: pd.DataFrame, themes) -> list[dict]:
+    """One feature dict per turn: ``lemma:<l>`` presence and ``rule:<theme>`` indicators."""
+    features = []
+    for (lang, bag), (_, hits) in zip(zip(turns["lang"], turn_counts(turns)), rule_hits[list(themes)].iterrows()):
+        row = {f"lemma:{lemma}": 1.0 for lemma in lemmatize_counts(bag, lang)}
+        row.update({f"rule:{t}": RULE_WEIGHT * float(hits[t] > 0) for t in themes})
+        features.append(row)
+    return features
+
+
+def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
+    positives, negatives = int(train_y.sum()), int(len(train_y) - train_y.sum())
+    if positives == 0 or negatives == 0:
+        return np.full(test_x.shape[0], positives / max(len(train_y), 1)), "prevalence"
+    regression = LogisticRegression(C=C, solver="liblinear")
+    if min(positives, negatives) >= MIN_CLASS:
+        model = CalibratedClassifierCV(regression, method="sigmoid",
+                                       cv=StratifiedKFold(MIN_CLASS, shuffle=True, random_state=seed))
+        fit = "calibrated"
+    else:
+        model, fit = regression, "uncalibrated"
+    model.fit(train_x, train_y)
+    return model.predict_proba(test_x)[:, 1], fit
+
+
+def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, seed: int = 0) -> pd.DataFrame:
+    """Probabilities per theme for every coded turn (module docstring).
+
+    ``coded`` has one row per coded turn with ``doc_id``, ``split`` (``development`` /
+    ``test``) and one 0/1 column per theme; ``features`` one dict per row
+    (:func:`turn_features`). Returns a table aligned with ``coded``: one probability
+    column per theme; ``attrs["fit"]`` records how each theme was fitted.
+    """
+    coded = coded.reset_index(drop=True)
+    dev = (coded["split"] == "development").to_numpy()
+    if not dev.any():
+        raise ValueError("no coded development turns: the model is trained on development interviews only")
+    frequency = Counter(name for f, d in zip(features, dev) if d for name in f)  # development turns only
+    kept = {name for name, n in frequency.items() if n >= MIN_DOCUMENT_FREQUENCY or name.startswith("rule:")}
+    vectorizer = DictVectorizer(sort=True)
+    vectorizer.fit([{name: 1.0 for name in kept}])
+    x = vectorizer.transform([{k: v for k, v in f.items() if k in kept} for f in features]).tocsr()
+    groups = coded["doc_id"].to_numpy()
+    out = pd.DataFrame(index=coded.index, columns=list(themes), dtype=float)
+    fits = {}
+    for theme in themes:
+        y = coded[theme].to_numpy().astype(int)
+        for doc in sorted(set(groups[dev])):
+            held = dev & (groups == doc)
+            train = dev & (groups != doc)
+            out.loc[held, theme], _ = _fit_predict(x[train], y[train], x[held], seed)
+        if (~dev).any():
+            out.loc[~dev, theme], fits[theme] = _fit_predict(x[dev], y[dev], x[~dev], seed)
+        else:
+            fits[theme] = "development only"
+    out.attrs["fit"] = fits
+    out.attrs["threshold"] = {t: choose_threshold(coded.loc[dev, t].to_numpy(), out.loc[dev, t].to_numpy())
+                              for t in themes}
+    return out
+
+
+def choose_threshold(truth, probability) -> float:
+    """The threshold of :data:`THRESHOLDS` with the best F1 on (development) turns."""
+    truth = np.asarray(truth).astype(bool)
+    if not truth.any():
+        return THRESHOLD
+    best, best_f1 = THRESHOLD, -1.0
+    for threshold in THRESHOLDS:
+        f1 = weighted_metrics(truth, np.asarray(probability) >= threshold)["f1"]
+        if not np.isnan(f1) and f1 >= best_f1:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def predictions(probabilities: pd.DataFrame) -> pd.DataFrame:
+    """0/1 predictions from :func:`model_probabilities` at each theme's chosen threshold."""
+    thresholds = probabilities.attrs["threshold"]
+    return pd.DataFrame({t: (probabilities[t] >= thresholds[t]).astype(int) for t in probabilities.columns})
+
+
+def choose_method(coded: pd.DataFrame, rule_pred: pd.DataFrame, model_pred: pd.DataFrame, themes,
+                  weights=None) -> dict[str, str]:
+    """Per theme, ``'rules'`` or ``'model'``: the higher design-weighted F1 on development turns
+    (rules on ties or when F1 is undefined for the model)."""
+    dev = (coded["split"] == "development").to_numpy()
+    w = None if weights is None else np.asarray(weights)[dev]
+    chosen = {}
+    for theme in themes:
+        truth = coded[theme].to_numpy()[dev]
+        f_rules = weighted_metrics(truth, rule_pred[theme].to_numpy()[dev], w)["f1"]
+        f_model = weighted_metrics(truth, model_pred[theme].to_numpy()[dev], w)["f1"]
+        chosen[theme] = "model" if np.nan_to_num(f_model, nan=-1) > np.nan_to_num(f_rules, nan=-1) else "rules"
+    return chosen
