@@ -44,13 +44,16 @@ def turn_lengths(turns: pd.DataFrame, *, title: str = ""):
 
 def corpus_sizes(catalog: pd.DataFrame, *, highlight: str | None = None):
     """Tokens per interview on a log scale, one bar per document, the seed highlighted."""
-    data = catalog.sort_values("n_tokens")
+    data = catalog.sort_values(["n_tokens", "doc_id"])
     labels = data["interviewee"] + " (" + data["date"].str[:7] + ")"
+    positions = np.arange(len(data))  # numeric rows: two interviews may share a label (same person, same year)
     with figure_style():
-        fig, ax = new_figure("two", aspect=max(0.25, 0.05 * len(data)))
+        fig, ax = new_figure("two", aspect=max(0.25, 0.028 * len(data)))
         colours = [HIGHLIGHT_COLOUR if d == highlight else theme_style(o)["color"]
                    for d, o in zip(data["doc_id"], data["organization"])]
-        ax.barh(labels, data["n_tokens"], color=colours)
+        ax.barh(positions, data["n_tokens"], color=colours, height=0.75)
+        ax.set_yticks(positions, labels)
+        ax.set_ylim(-0.6, len(data) - 0.4)
         ax.set_xscale("log")
         ax.set_xlabel("tokens in the interview proper (log scale)")
         for y, n in enumerate(data["n_tokens"]):
