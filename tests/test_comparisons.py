@@ -332,3 +332,20 @@ def test_sized_builders_register_each_size_at_its_journal_width():
         assert fig.get_size_inches()[0] * MM_PER_INCH == pytest.approx(WIDTHS_MM[width])
         assert caption.strip()
         plt.close(fig)
+
+
+def test_host_concentration_and_the_same_person_on_two_outlets():
+    catalog = pd.DataFrame({"doc_id": ["seed", "a", "b", "c", "d"],
+                            "outlet": ["La Tribune", "Lex Fridman Podcast #1", "Lex Fridman Podcast #2",
+                                       "Dwarkesh Podcast (with a guest host)", "Hard Fork (NYT)"]})
+    assert C.host_concentration(catalog, seed_doc="seed") == {"outlet": "Lex Fridman Podcast", "n": 2, "total": 4,
+                                                              "outlets": 3}
+    profiles = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "theme": "compute_scarcity",
+                             "rate": [1.0, 2.0, 3.0, 4.0], "lo": 0.0, "hi": 5.0, "n_tokens": 100,
+                             "speech": "executive", "date": ["2020", "2021", "2022", "2023"],
+                             "interviewee": ["Ann", "Bob", "Ann; Cy", "Bob"]})
+    table = C.across_outlets(profiles, catalog)
+    # Ann: Lex Fridman and Dwarkesh; Bob: Lex Fridman and Hard Fork; Cy: one outlet only
+    assert sorted(set(table["person"])) == ["Ann", "Bob"]
+    assert table[table["person"] == "Ann"]["outlet"].tolist() == ["Lex Fridman Podcast", "Dwarkesh Podcast"]
+    assert table[table["person"] == "Bob"]["rate"].tolist() == [2.0, 4.0]

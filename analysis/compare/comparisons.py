@@ -35,6 +35,7 @@ informative Dirichlet prior follow Monroe, Colaresi and Quinn (2008), see
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -658,3 +659,43 @@ def introducer_summary(introductions: pd.DataFrame, *, n_boot: int = 2000, level
     order = list(dict.fromkeys(introductions["theme"]))
     shares = shares.set_index("theme").loc[[t for t in order if t in set(shares["theme"])]].reset_index()
     return shares[["theme", "n_documents", "first_by_interviewer", "introductions", "share", "lo", "hi"]]
+
+
+# --- one host, many outlets -------------------------------------------------------------------
+
+def outlet_name(outlet: str) -> str:
+    """An outlet without its episode number or notes: ``'Lex Fridman Podcast #367'`` -> ``'Lex Fridman Podcast'``."""
+    return re.sub(r"\s*(#\d+.*|\(.*)$", "", str(outlet)).strip()
+
+
+def host_concentration(catalog: pd.DataFrame, *, seed_doc: str = SEED_DOC_ID) -> dict:
+    """How many comparison interviews (the seed aside) come from the most frequent outlet.
+
+    Returns ``outlet``, ``n`` (its interviews), ``total`` (all comparison interviews) and
+    ``outlets`` (the number of distinct outlets): the host confound in numbers.
+    """
+    others = catalog[catalog["doc_id"] != seed_doc]
+    counts = others["outlet"].map(outlet_name).value_counts()
+    return {"outlet": counts.index[0], "n": int(counts.iloc[0]), "total": int(len(others)),
+            "outlets": int(len(counts))}
+
+
+def across_outlets(profiles: pd.DataFrame, catalog: pd.DataFrame, themes=None) -> pd.DataFrame:
+    """Theme rates of the executives interviewed on more than one outlet, outlet by outlet.
+
+    The same person on two outlets separates outlet (host, format, audience) from speaker as far
+    as the corpus allows: a difference between the rows of one person is not that person's.
+    ``profiles`` is :func:`executive_profiles` (rates with intervals per interview and theme);
+    one row per (person, outlet, interview, theme) with ``rate``, ``lo``, ``hi``, ``n_tokens``.
+    Interviews with several guests count for each of them (their turns are pooled).
+    """
+    outlets = catalog.set_index("doc_id")["outlet"].map(outlet_name)
+    table = profiles.assign(outlet=profiles["doc_id"].map(outlets),
+                            person=profiles["interviewee"].map(lambda names: sorted(_names(names))))
+    table = table.explode("person")
+    if themes is not None:
+        table = table[table["theme"].isin(list(themes))]
+    spread = table.groupby("person")["outlet"].nunique()
+    keep = table[table["person"].isin(spread[spread > 1].index)]
+    columns = ["person", "outlet", "doc_id", "date", "theme", "rate", "lo", "hi", "n_tokens", "speech"]
+    return keep[columns].sort_values(["person", "theme", "date", "doc_id"]).reset_index(drop=True)

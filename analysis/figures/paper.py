@@ -298,6 +298,14 @@ def _differences(diff, loo, sensitivity, *, digits=2) -> str:
         for r in diff.itertuples())
 
 
+def _host_note() -> str:
+    """The host confound in one sentence, counted from the catalog."""
+    host = comparisons.host_concentration(load_catalog())
+    return (f" {host['n']} of the {host['total']} comparison interviews come from one host ({host['outlet']}; "
+            f"{host['outlets']} outlets in all): host and outlet are confounded with every comparison here; the "
+            "executives' own turns leave the host's questions out wherever speakers are labelled.")
+
+
 @sized_figure("theme_forest")
 def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
                  seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0):
@@ -320,7 +328,7 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
                  f"{int(own['n_tokens'].iloc[0]):,} tokens; {own['interval'].iloc[0]}): {rates}. Dashed: median of "
                  f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown. Symmetric-log axis "
-                 "(linear below 1).")
+                 "(linear below 1)." + _host_note())
 
 
 @sized_figure("theme_heatmap")
@@ -376,7 +384,7 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
                  f"{_differences(shown, loo, sens)}. "
                  f"Caption transcripts counted whole (open dots): {whole.get('before', 0)} of {n.get('before', 0)} "
                  f"before the cut, {whole.get('after', 0)} of {n.get('after', 0)} after: format and period are "
-                 "confounded.")
+                 "confounded." + _host_note())
 
 
 @sized_figure("meta_vs_others", widths=("one",))
@@ -415,7 +423,7 @@ def meta_vs_others(width="one", organization="Meta", include_seed=comparisons.SE
                  "draws), then turns in blocks. Difference of means, "
                  f"{len(themes)} themes tested: the smallest Benjamini-Hochberg q is {best['q_value']:.2f} "
                  f"({comparison_plots.theme_label(best['theme'])}); "
-                 f"{_differences(diff[diff['theme'] == best['theme']], loo, sens)}.")
+                 f"{_differences(diff[diff['theme'] == best['theme']], loo, sens)}." + _host_note())
 
 
 def _seed_and_english(seed_doc):
