@@ -6,6 +6,7 @@ import json
 import pytest
 
 from analysis.core.textio import InputError
+from analysis.corpus.catalog import COLUMNS
 from analysis.corpus.check import check_corpus
 from analysis.corpus.load import load_catalog, load_corpus
 
@@ -73,7 +74,8 @@ def header_change(old, new):
                                            "(did you mean 'n_tokens'?)"),
     (header_change("doc_id", "docid"), "'docid' (did you mean 'doc_id'?)"),
     (header_change("licence", "doc_id"), "line 1: column(s) doc_id appear twice"),
-    (lambda lines: lines[:2] + [lines[2] + ",extra"] + lines[3:], "line 3: 26 fields where the header has 25"),
+    (lambda lines: lines[:2] + [lines[2] + ",extra"] + lines[3:],
+     f"line 3: {len(COLUMNS) + 1} fields where the header has {len(COLUMNS)}"),
     (lambda lines: lines[:-2] + [lines[-2][:30], ""], "line 4: "),
     (lambda lines: lines[:2] + [lines[1]] + lines[2:], "line 3: doc_id '2019-04_schmidt_lexfridman008' already on line 2"),
     (lambda lines: [lines[0], lines[1].replace(",5321,", ",lots,")] + lines[2:], "line 2: n_tokens 'lots' is not a whole"),
