@@ -25,7 +25,7 @@ NON_DEFAULT = {
                         "KIND": "lda", "N_JOBS": 1, "N_BOOT": 200},
     "05_comparisons": {"SEED": OTHER, "THEMES": ["talent_war", "open_source_risk"], "FOCUS_ORG": "OpenAI",
                        "GROUP_COLUMN": "organization", "GROUP_A": "Google DeepMind", "GROUP_B": "Anthropic",
-                       "CUT_DATE": "2023-06-01", "INCLUDE_SEED_IN_GROUPS": True, "N_BOOT": 200, "RANDOM_STATE": 1,
+                       "CUT_DATE": "2024-01-01", "INCLUDE_SEED_IN_GROUPS": True, "N_BOOT": 200, "RANDOM_STATE": 1,
                        "WIDTH": "one"},
     "06_figures_for_papers": {"EXPORT": ["corpus_sizes"], "PREVIEW": "corpus_sizes"},
 }
