@@ -84,6 +84,23 @@ def chunk_bounds(n_words: int, boundaries, chunk_words: int = 250, tolerance: in
     return out
 
 
+def caption_stream(text: str, path=None) -> tuple[list[str], list[int], int, str, list[int]]:
+    """``(words, dash positions, cue count, the words joined by spaces, each word's start in it)``.
+
+    The cleaned word stream every reader of a caption transcript starts from (the chunker
+    here and the speaker model in :mod:`analysis.ingest.speakers.attribute`).
+    """
+    words, dashes, n_cues = clean_captions(text)
+    if not words:
+        raise InputError(path, "no words found in the caption text",
+                         hint="the file is empty or holds only [cues] and dashes")
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    return words, dashes, n_cues, " ".join(words), starts
+
+
 def parse_captions(text: str, *, chunk_words: int = 250, tolerance: int | None = None, path=None,
                    **segment_options) -> list[Turn]:
     """Unattributed chunks of a caption transcript (rules in the module docstring).
@@ -93,15 +110,7 @@ def parse_captions(text: str, *, chunk_words: int = 250, tolerance: int | None =
     if not isinstance(chunk_words, int) or chunk_words < 20:
         raise ValueError(f"chunk_words must be an integer of at least 20, not {chunk_words!r}")
     tolerance = chunk_words // 5 if tolerance is None else tolerance
-    words, dashes, n_cues = clean_captions(text)
-    if not words:
-        raise InputError(path, "no words found in the caption text",
-                         hint="the file is empty or holds only [cues] and dashes")
-    stream = " ".join(words)
-    starts, pos = [], 0
-    for word in words:
-        starts.append(pos)
-        pos += len(word) + 1
+    words, dashes, n_cues, stream, starts = caption_stream(text, path)
     boundaries = {j: "dash marker" for j in dashes}
     for j, word in enumerate(words[:-1], start=1):
         if SENTENCE_END.search(word) and j not in boundaries:

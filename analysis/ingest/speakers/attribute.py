@@ -25,9 +25,8 @@ import bisect
 
 import numpy as np
 
-from analysis.core.textio import InputError
 from analysis.core.turns import Turn
-from analysis.ingest.importers.captions import SPEAKER, chunk_bounds, clean_captions
+from analysis.ingest.importers.captions import SPEAKER, caption_stream, chunk_bounds
 from analysis.ingest.importers.rules import segment_spans
 from analysis.ingest.speakers.convert import GUEST, ROLE_NAMES, normalize_word
 from analysis.ingest.speakers.model import SpeakerModel, load_model
@@ -71,15 +70,7 @@ def attribute_captions(text: str, model: SpeakerModel | None = None, *, host: st
     ``other`` chunks of intros, sponsor reads and outros.
     """
     model = model or shipped_model()
-    words, dashes, _ = clean_captions(text)
-    if not words:
-        raise InputError(path, "no words found in the caption text",
-                         hint="the file is empty or holds only [cues] and dashes")
-    stream = " ".join(words)
-    starts, pos = [], 0
-    for word in words:
-        starts.append(pos)
-        pos += len(word) + 1
+    words, dashes, _, stream, starts = caption_stream(text, path)
     speakers = {0: host, 1: guest}
     turns, confidences = [], []
     for span in segment_spans(stream):
