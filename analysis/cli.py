@@ -180,7 +180,7 @@ def cmd_packet(args) -> int:
         raise InputError(args.ids, f"missing column(s) {', '.join(sorted(missing))}", line=1,
                          hint="a CSV with doc_id,turn_id (e.g. corpus/themes/sample.csv)")
     raw = args.raw or [shared_interviews_dir()]
-    sys.stdout.write(coding_packet(zip(ids["doc_id"], ids["turn_id"]), raw))
+    sys.stdout.write(coding_packet(zip(ids["doc_id"], ids["turn_id"]), raw, shared=args.corpus))
     return 0
 def cmd_check(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
@@ -326,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(from the raw transcripts; never commit it)")
     packet.add_argument("ids", help="CSV with doc_id,turn_id columns")
     packet.add_argument("--raw", action="append", help="raw transcript folder(s) (default ../shared/interviews)")
+    packet.add_argument("--corpus", metavar="SHARED_DIR",
+                        help="also the corpus-v2 selection under SHARED_DIR (../shared: lex-archive, interviews-extra)")
     speakers = with_format(add("speakers", cmd_speakers, "who speaks in captions: evaluate the shipped speaker model on "
                                                           "held-out labelled episodes, or train it (maintainers)"))
     speakers.add_argument("--evaluate", action="store_true",

@@ -3,8 +3,11 @@
 Coders read the turns, not the instrument: the packet holds each turn's text (and the end
 of the previous turn, which codebook rule 2 allows for resolving pronouns), never theme
 hits, rule output or model probabilities. Third-party texts are re-parsed from the raw
-transcripts (``../shared/interviews``, with their ``manifest.csv``) exactly as
-:mod:`analysis.ingest.extract` numbers turns; full-text documents are read from the corpus.
+transcripts exactly as :mod:`analysis.ingest.extract` numbers turns (through its
+:func:`~analysis.ingest.extract.document_turns`): the corpus-v1 folder ``../shared/interviews``
+(with its ``manifest.csv``) and the corpus-v2 selection (``corpus/candidates.csv`` over
+``../shared/lex-archive`` and ``../shared/interviews-extra``); full-text documents are read
+from the corpus.
 The packet is printed, never written into the project: it contains copyrighted text.
 """
 from __future__ import annotations
@@ -14,8 +17,10 @@ from pathlib import Path
 from analysis.core.textio import InputError, read_text
 from analysis.corpus.fulltext import read_fulltext
 from analysis.corpus.load import document_path
+from analysis.ingest.extract import document_turns as parsed_turns
 from analysis.ingest.extract import hosts_for, read_manifest
-from analysis.ingest.importers import detect_shape, parse_transcript
+from analysis.ingest.importers import detect_shape
+from analysis.ingest.selection import selected_documents
 
 CONTEXT_WORDS = 60
 
@@ -25,8 +30,19 @@ def _raw_turns(raw_dir: Path) -> dict[str, tuple]:
     return {(raw_dir / row["file"]).stem.lower(): (row, raw_dir / row["file"]) for row in read_manifest(raw_dir)}
 
 
-def document_turns(doc_id: str, raw_dirs, corpus_root=None) -> list:
-    """The parsed turns of one document (full text from the corpus, else from a raw folder)."""
+def _selected(shared: Path) -> dict[str, dict]:
+    """``{doc_id: {path, meta, hosts, guests}}`` of the corpus-v2 selection under ``shared``."""
+    return {doc["meta"]["doc_id"]: doc for doc in selected_documents(shared)}
+
+
+def _parse(path: Path, hosts, guests) -> list:
+    text = read_text(path)
+    return parsed_turns(text, detect_shape(text), hosts=hosts, guests=guests, path=path)[0]
+
+
+def document_turns(doc_id: str, raw_dirs, corpus_root=None, shared=None) -> list:
+    """The parsed turns of one document: full text from the corpus, else from a raw folder,
+    else from the corpus-v2 selection under ``shared`` (the folder holding ``lex-archive``)."""
     full = document_path(doc_id, "full", corpus_root)
     if full.exists():
         return read_fulltext(full)[1]
@@ -34,19 +50,23 @@ def document_turns(doc_id: str, raw_dirs, corpus_root=None) -> list:
         known = _raw_turns(Path(raw_dir))
         if doc_id in known:
             row, path = known[doc_id]
-            text = read_text(path)
-            return parse_transcript(text, hosts=hosts_for(row["outlet_or_venue"]), shape=detect_shape(text), path=path)
+            return _parse(path, hosts_for(row["outlet_or_venue"]), ())
+    if shared is not None:
+        selected = _selected(Path(shared))
+        if doc_id in selected:
+            doc = selected[doc_id]
+            return _parse(doc["path"], doc["hosts"], doc["guests"])
     raise InputError(Path(raw_dirs[0]) if raw_dirs else Path("."), f"no raw transcript for {doc_id}",
-                     hint="give the raw folder(s) that hold it with --raw")
+                     hint="give the raw folder(s) that hold it with --raw, or the shared folder with --corpus")
 
 
-def coding_packet(ids, raw_dirs, corpus_root=None) -> str:
+def coding_packet(ids, raw_dirs, corpus_root=None, shared=None) -> str:
     """The packet text for ``ids`` (pairs doc_id, turn_id), in the given order."""
     cache: dict[str, list] = {}
     blocks = []
     for doc_id, turn_id in ids:
         if doc_id not in cache:
-            cache[doc_id] = document_turns(doc_id, list(raw_dirs), corpus_root)
+            cache[doc_id] = document_turns(doc_id, list(raw_dirs), corpus_root, shared)
         turns = cache[doc_id]
         if not 1 <= int(turn_id) <= len(turns):
             raise ValueError(f"{doc_id} has {len(turns)} turns, no turn {turn_id}")

@@ -239,3 +239,28 @@ def design_sample(turns: pd.DataFrame, splits: dict[str, str], seed: int = DESIG
     sample["n_tokens"] = frame.loc[chosen, "n_tokens"].astype(int).to_numpy()
     sample.attrs.update(seed=seed, n_frame=len(frame), frame_sizes=size.to_dict())
     return sample[DESIGN_COLUMNS]
+
+
+# --- the second coder's subsample (issue 11: agreement between two independent coders) -------
+
+#: Fixed once for the double-coded subsample (never changed to tune anything).
+SECOND_CODER_RANDOM_STATE = 20261204
+N_SECOND_CODER = 320
+
+
+def second_coder_subsample(sample: pd.DataFrame, eligible_docs, n: int = N_SECOND_CODER,
+                           random_state: int = SECOND_CODER_RANDOM_STATE) -> pd.DataFrame:
+    """The turns a second coder codes blind: a simple random subsample, without replacement,
+    of ``n`` of the ``sample`` turns whose document is in ``eligible_docs`` (all strata, so
+    that rare themes have positives for agreement), sorted by (doc_id, turn_id).
+
+    Agreement measured on it (Krippendorff's alpha, Cohen's kappa) estimates agreement on the
+    sample's turns, enriched strata included, not on a random turn of the corpus
+    (Krippendorff 2018, *Content Analysis*, 4th ed., ch. 12, on sampling for reliability).
+    """
+    pool = sample[sample["doc_id"].isin(set(eligible_docs))].sort_values(["doc_id", "turn_id"])
+    if not 0 < n <= len(pool):
+        raise ValueError(f"n must be between 1 and the {len(pool)} eligible turns, got {n}")
+    rng = np.random.default_rng(random_state)
+    chosen = np.sort(rng.choice(len(pool), size=n, replace=False))
+    return pool.iloc[chosen].reset_index(drop=True)
