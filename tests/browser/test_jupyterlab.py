@@ -158,11 +158,56 @@ def _kernel_idle(driver) -> bool:
         "return bar !== null && bar.innerText.includes('Idle');"))
 
 
-def open_and_run_all(driver, base: str, token: str, name: str) -> None:
+def _api(base: str, token: str, endpoint: str):
+    return json.loads(urllib.request.urlopen(f"{base}/api/{endpoint}?token={token}", timeout=10).read())
+
+
+def _page_state(driver) -> str:
+    """What the page shows about its kernel: the status bar and any open dialog."""
+    return driver.execute_script(
+        "const bar = document.querySelector('#jp-main-statusbar');"
+        "const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText);"
+        "return 'status bar: ' + (bar ? bar.innerText.replace(/\\n/g, ' | ') : '(none)')"
+        " + '; dialogs: ' + (dialogs.length ? dialogs.join(' || ') : '(none)');")
+
+
+def _accept_dialog(driver) -> str | None:
+    """Accept a dialog JupyterLab put in front of the notebook (e.g. a kernel choice); returns its text."""
+    for dialog in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog"):
+        text = dialog.text
+        buttons = dialog.find_elements(By.CSS_SELECTOR, "button.jp-mod-accept")
+        if buttons:
+            buttons[0].click()
+            return text
+    return None
+
+
+def _wait_for_kernel(driver, base: str, token: str, root, name: str, timeout: float = 300) -> None:
+    """Wait until the notebook's kernel is idle in the page. On time-out, fail with what the page,
+    the server's REST API and the server log said, so that a failure far away (CI) can be read."""
+    deadline, dialogs = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        if _kernel_idle(driver):
+            return
+        accepted = _accept_dialog(driver)
+        if accepted:
+            dialogs.append(accepted)
+        time.sleep(1)
+    try:
+        sessions = _api(base, token, "sessions")
+    except OSError as error:
+        sessions = f"(REST API unreachable: {error})"
+    log = (root / "server.log").read_text(errors="replace")[-4000:]
+    raise AssertionError(f"{name}: the kernel was not idle in the page after {timeout:.0f} s\n"
+                         f"{_page_state(driver)}\naccepted dialogs: {dialogs}\nsessions: {sessions}\n"
+                         f"server log (tail):\n{log}")
+
+
+def open_and_run_all(driver, base: str, token: str, root, name: str) -> None:
     """Open a notebook, wait for its kernel to be idle, then Run > Run All Cells (again if nothing started)."""
     driver.get(f"{base}/lab/tree/{name}?token={token}&reset")
     WebDriverWait(driver, 180).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
-    WebDriverWait(driver, 300).until(_kernel_idle)
+    _wait_for_kernel(driver, base, token, root, name)
     for attempt in range(3):
         _click_menu(driver, "Run", "runmenu:run-all")  # Run > Run All Cells
         try:
@@ -216,7 +261,14 @@ INTERACTIONS = {"02_term_frequencies": _kwic_explorer_responds, "05_comparisons"
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_runs_in_jupyterlab(lab, browser, path):
     base, token, root = lab
-    open_and_run_all(browser, base, token, path.name)
+    try:
+        _run_and_check(browser, base, token, root, path)
+    finally:
+        _shutdown_kernels(base, token)  # also after a failure, so kernels do not pile up
+
+
+def _run_and_check(browser, base, token, root, path) -> None:
+    open_and_run_all(browser, base, token, root, path.name)
     try:
         _wait_until_all_ran(browser, CELL_TIMEOUT)
     finally:
@@ -236,4 +288,3 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
     if path.stem in INTERACTIONS:
         INTERACTIONS[path.stem](browser)
         browser.save_screenshot(str(SCREENSHOTS / f"{path.stem}_explorer.png"))
-    _shutdown_kernels(base, token)
