@@ -14,7 +14,8 @@ roles instead of anonymous chunks. One module per job:
 * :mod:`~analysis.ingest.speakers.evaluate`: accuracy, macro F1, boundary scores, baselines;
 * :mod:`~analysis.ingest.speakers.train`: training with validation (maintainers);
 * :mod:`~analysis.ingest.speakers.attribute`: applying the model to a caption transcript
-  (called by :func:`analysis.ingest.extract.extract_one` with ``speaker_roles=True``).
+  (called by :func:`analysis.ingest.extract.document_turns` for every caption transcript,
+  at extraction and in ``python -m analysis add --shape captions``, unless ``--no-speaker-roles``).
 
 ``python -m analysis speakers --evaluate`` prints the held-out scores; ``--train``
 retrains (both need the maintainers' ``../shared/lex-archive``).
