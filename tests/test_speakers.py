@@ -237,6 +237,29 @@ def test_role_switch_in_dynamics():
     assert set(both["doc_id"]) == {"a", "m"} and set(labelled["doc_id"]) == {"a"}
 
 
+def test_model_roles_sensitivity_with_and_without_model_documents():
+    units = pd.DataFrame(
+        [("a", 100, "executive", "A", 1), ("a", 100, "executive", "A", 0), ("b", 200, "executive", "B", 2),
+         ("m", 100, "executive (model roles)", "C", 0), ("m", 300, "executive (model roles)", "C", 0)],
+        columns=["doc_id", "n_tokens", "speech", "person", "compute_scarcity"])
+    table = C.model_roles_sensitivity(units, themes=["compute_scarcity"], n_boot=200, random_state=0)
+    got = table.set_index(["scope", "measure"])
+    # rates per 1,000 tokens, mean of interviews: a 5, b 10, m 0; turn shares: a 0.5, b 1, m 0
+    assert got.loc[("labelled only", "rate"), "estimate"] == pytest.approx(7.5)
+    assert got.loc[("model-attributed only", "rate"), "estimate"] == pytest.approx(0)
+    assert got.loc[("with model-attributed", "rate"), "estimate"] == pytest.approx(5)
+    assert got.loc[("with model-attributed", "rate"), "shift"] == pytest.approx(-2.5)
+    assert got.loc[("labelled only", "turn share"), "estimate"] == pytest.approx(0.75)
+    assert got.loc[("with model-attributed", "turn share"), "shift"] == pytest.approx(-0.25)
+    assert got.loc[("labelled only", "rate"), "shift"] == 0
+    assert got["n"].to_dict()[("with model-attributed", "rate")] == 3
+    assert (table["lo"] <= table["estimate"] + 1e-9).all() and (table["estimate"] <= table["hi"] + 1e-9).all()
+    assert table.equals(C.model_roles_sensitivity(units, themes=["compute_scarcity"], n_boot=200, random_state=0))
+    only_labelled = C.model_roles_sensitivity(units[units["speech"] == "executive"], themes=["compute_scarcity"],
+                                              n_boot=50)
+    assert set(only_labelled["scope"]) == {"labelled only", "with model-attributed"}
+
+
 # --- the shipped model ----------------------------------------------------------------------
 
 def test_shipped_model_loads_and_matches_its_recorded_version():
