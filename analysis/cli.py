@@ -122,7 +122,7 @@ def cmd_extract(args) -> int:
         if not args.out:
             raise UsageError(None, "extract SOURCE_DIR needs --out FEATURES_DIR")
         report = extract_folder(args.source, args.out, scheduler=args.scheduler,
-                                workers=args.workers or default_workers())
+                                workers=args.workers or default_workers(), speaker_roles=args.speaker_roles)
         counts = {s: sum(r["status"] == s for r in report) for s in ("ok", "skipped", "failed")}
         for row in report:
             if row["status"] == "failed":
@@ -134,7 +134,7 @@ def cmd_extract(args) -> int:
         raise UsageError(None, "give SOURCE_DIR --out FEATURES_DIR, or --raw DIR, or --corpus SHARED_DIR")
     with locked(corpus_dir()):
         written = ((extract(args.raw, speaker_roles=args.speaker_roles) if args.raw else [])
-                   + (extract_selection(args.corpus) if args.corpus else []))
+                   + (extract_selection(args.corpus, speaker_roles=args.speaker_roles) if args.corpus else []))
         for path in written:
             print(f"wrote {path}")
         print(f"wrote {rebuild_catalog()}")
@@ -150,7 +150,8 @@ def cmd_add(args) -> int:
                                  format=args.format, role=args.role, outlet=args.outlet, title=args.title,
                                  notes=args.notes, source_url=args.source_url)
     path = add_interview(args.source, metadata, shape=args.shape, hosts=args.host or (), guests=args.guest or (),
-                         force=args.force, timeout=args.timeout, deadline=args.deadline, max_bytes=args.max_bytes)
+                         force=args.force, timeout=args.timeout, deadline=args.deadline, max_bytes=args.max_bytes,
+                         speaker_roles=args.speaker_roles)
     roles = Counter(turn.role for turn in read_fulltext(path)[1])
     print(f"wrote {path} (turns: {', '.join(f'{n} {role}' for role, n in sorted(roles.items()))})")
     print(f"wrote {path.parent.parent / 'catalog.csv'}")
@@ -289,8 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--corpus", metavar="SHARED_DIR",
                          help="corpus v2: the interviews corpus/candidates.csv includes, from SHARED_DIR/lex-archive "
                               "and SHARED_DIR/interviews-extra")
-    extract.add_argument("--speaker-roles", action="store_true",
-                         help="caption transcripts get host/guest turns from the speaker model (issue 13)")
+    extract.add_argument("--no-speaker-roles", dest="speaker_roles", action="store_false",
+                         help="caption transcripts as fixed-size chunks with role 'other' (default: interviewer and "
+                              "interviewee turns from the speaker model, role_source=model)")
     add_cmd = add("add", cmd_add, "add your own interview (text, Markdown, HTML file or http(s) URL) as full text")
     add_cmd.add_argument("source", metavar="SOURCE", help="path or http(s) URL of the interview")
     add_cmd.add_argument("--doc-id", help="new id: lower-case letters, digits, _ - . (e.g. 2024-04_pineau_latribune)")
@@ -304,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_cmd.add_argument("--format", choices=("print", "podcast", "video", "testimony", "other"))
     add_cmd.add_argument("--shape", choices=("auto", "print", "labelled", "lexfridman", "captions", "html"),
                          default="auto", help="how the text is laid out (default: detected)")
+    add_cmd.add_argument("--no-speaker-roles", dest="speaker_roles", action="store_false",
+                         help="with --shape captions: fixed-size chunks with role 'other' (default: interviewer and "
+                              "interviewee turns from the speaker model)")
     add_cmd.add_argument("--source-url", help="where a saved file came from (recorded in the catalog)")
     add_cmd.add_argument("--host", action="append", help="an interviewer's speaker label (repeatable)")
     add_cmd.add_argument("--guest", action="append",

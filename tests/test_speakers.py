@@ -12,6 +12,10 @@ from analysis.compare import comparisons as C
 from analysis.core.textio import InputError
 from analysis.core.turns import Turn
 from analysis.corpus.features import read_features
+from analysis.cli import main
+from analysis.corpus.load import load_catalog, load_corpus
+from analysis.ingest.add import InterviewMetadata, add_interview
+from analysis.ingest.build import rebuild_catalog
 from analysis.ingest.extract import extract
 from analysis.ingest.importers import parse_lexfridman
 from analysis.ingest.speakers import attribute, convert, dataset, decoder, evaluate, features, model as M, train
@@ -233,6 +237,29 @@ def test_role_switch_in_dynamics():
     assert set(both["doc_id"]) == {"a", "m"} and set(labelled["doc_id"]) == {"a"}
 
 
+def test_model_roles_sensitivity_with_and_without_model_documents():
+    units = pd.DataFrame(
+        [("a", 100, "executive", "A", 1), ("a", 100, "executive", "A", 0), ("b", 200, "executive", "B", 2),
+         ("m", 100, "executive (model roles)", "C", 0), ("m", 300, "executive (model roles)", "C", 0)],
+        columns=["doc_id", "n_tokens", "speech", "person", "compute_scarcity"])
+    table = C.model_roles_sensitivity(units, themes=["compute_scarcity"], n_boot=200, random_state=0)
+    got = table.set_index(["scope", "measure"])
+    # rates per 1,000 tokens, mean of interviews: a 5, b 10, m 0; turn shares: a 0.5, b 1, m 0
+    assert got.loc[("labelled only", "rate"), "estimate"] == pytest.approx(7.5)
+    assert got.loc[("model-attributed only", "rate"), "estimate"] == pytest.approx(0)
+    assert got.loc[("with model-attributed", "rate"), "estimate"] == pytest.approx(5)
+    assert got.loc[("with model-attributed", "rate"), "shift"] == pytest.approx(-2.5)
+    assert got.loc[("labelled only", "turn share"), "estimate"] == pytest.approx(0.75)
+    assert got.loc[("with model-attributed", "turn share"), "shift"] == pytest.approx(-0.25)
+    assert got.loc[("labelled only", "rate"), "shift"] == 0
+    assert got["n"].to_dict()[("with model-attributed", "rate")] == 3
+    assert (table["lo"] <= table["estimate"] + 1e-9).all() and (table["estimate"] <= table["hi"] + 1e-9).all()
+    assert table.equals(C.model_roles_sensitivity(units, themes=["compute_scarcity"], n_boot=200, random_state=0))
+    only_labelled = C.model_roles_sensitivity(units[units["speech"] == "executive"], themes=["compute_scarcity"],
+                                              n_boot=50)
+    assert set(only_labelled["scope"]) == {"labelled only", "with model-attributed"}
+
+
 # --- the shipped model ----------------------------------------------------------------------
 
 def test_shipped_model_loads_and_matches_its_recorded_version():
@@ -255,11 +282,11 @@ def test_features_layout():
 
 # --- the extraction hook ------------------------------------------------------------------------
 
-def caption_raw_folder(tmp_path, text):
-    raw = tmp_path / "raw"
+def caption_raw_folder(tmp_path, text, name="raw", file="2024-01-01_byron_lexfridman001.txt"):
+    raw = tmp_path / name
     raw.mkdir()
-    (raw / "2024-01-01_byron_lexfridman001.txt").write_text(text, encoding="utf-8")
-    row = {"file": "2024-01-01_byron_lexfridman001.txt", "speaker": "Ada Byron", "organization": "Analytical",
+    (raw / file).write_text(text, encoding="utf-8")
+    row = {"file": file, "speaker": "Ada Byron", "organization": "Analytical",
            "role": "CEO", "date": "2024-01-01", "date_precision": "day", "outlet_or_venue": "Lex Fridman Podcast #1",
            "format": "podcast", "language": "en", "source_repo": "", "source_path": "", "source_commit": "",
            "original_url": "", "notes": ""}
@@ -270,17 +297,95 @@ def caption_raw_folder(tmp_path, text):
     return raw
 
 
-def test_extraction_gives_caption_turns_model_roles_on_request(tmp_path):
+def test_extraction_gives_caption_turns_model_roles_by_default(tmp_path, monkeypatch, small_model):
+    monkeypatch.setitem(attribute._MODEL_CACHE, "model", small_model)  # knows the synthetic vocabulary
     episode = synthetic_episode(96)
     raw = caption_raw_folder(tmp_path, " ".join(episode.stream.words))
-    (chunked,) = extract(raw, tmp_path / "plain")
-    (attributed,) = extract(raw, tmp_path / "roles", speaker_roles=True)
+    (chunked,) = extract(raw, tmp_path / "plain", speaker_roles=False)   # --no-speaker-roles
+    (attributed,) = extract(raw, tmp_path / "roles")                    # the default
     meta, records = read_features(chunked)
-    assert meta["speaker_labels"] == "none" and {r["role"] for r in records} == {"other"}
+    assert meta["speaker_labels"] == "none" and meta["turn_unit"] == "chunk"
+    assert {r["role"] for r in records} == {"other"} and not any("role_source" in r for r in records)
     meta, records = read_features(attributed)
     assert meta["speaker_labels"] == "model" and meta["turn_unit"] == "turn"
     interview = [r for r in records if r["segment"] == "interview"]
-    assert {r["role"] for r in interview} <= {"interviewer", "interviewee"}
-    assert all(r["role_source"] == "model" and 0 <= r["role_confidence"] <= 1 for r in interview)
+    assert {r["role"] for r in interview} == {"interviewer", "interviewee"}
+    assert all(r["role_source"] == "model" and 0.5 <= r["role_confidence"] <= 1 for r in interview)
     assert {r["speaker"] for r in interview} <= {"Lex Fridman", "Ada Byron"}
-    assert attributed.read_bytes() == extract(raw, tmp_path / "again", speaker_roles=True)[0].read_bytes()
+    # deterministic: the same bytes twice, and the same as the features text computed in memory
+    assert attributed.read_bytes() == extract(raw, tmp_path / "again")[0].read_bytes()
+    text = (raw / "2024-01-01_byron_lexfridman001.txt").read_text(encoding="utf-8")
+    assert len(attribute.attribute_captions(text)[0]) == len(records)
+
+
+def test_the_cli_flag_no_speaker_roles_gives_chunks(tmp_corpus, tmp_path):
+    episode = synthetic_episode(97)
+    raw = caption_raw_folder(tmp_path, " ".join(episode.stream.words))
+    assert main(["extract", "--raw", str(raw), "--no-speaker-roles"]) == 0
+    assert set(load_catalog()["speaker_labels"]) == {"none"}
+    assert main(["extract", "--raw", str(raw)]) == 0
+    catalog = load_catalog()
+    assert catalog[["speaker_labels", "turn_unit"]].values.tolist() == [["model", "turn"]]
+    turns = load_corpus()
+    assert set(turns["role"]) <= {"interviewer", "interviewee"} and set(turns["role_source"]) == {"model"}
+
+
+def test_role_source_per_document_type(tmp_corpus, tmp_path, monkeypatch, small_model):
+    """labels for speaker-labelled transcripts (features and full text), cues for a print
+    interview, model (with a confidence) for captions by default, none for chunks."""
+    monkeypatch.setitem(attribute._MODEL_CACHE, "model", small_model)  # knows the synthetic vocabulary
+    captions = " ".join(synthetic_episode(98).stream.words)
+    extract(caption_raw_folder(tmp_path, captions, "raw_captions"), tmp_corpus / "features")
+    extract(caption_raw_folder(tmp_path, PAGE, "raw_page", "2024-01-02_guest_lexfridman999.txt"),
+            tmp_corpus / "features")
+    (tmp_path / "labelled.txt").write_text("Interviewer: Why so many GPUs?\nAda Lovelace: Every experiment "
+                                           "needs compute.\n", encoding="utf-8")
+    (tmp_path / "captions.txt").write_text(captions, encoding="utf-8")
+    (tmp_path / "captions2.txt").write_text(captions + " and that is all", encoding="utf-8")
+    base = dict(interviewee="Ada Lovelace", organization="Analytical Engines", date="2025-03", language="en",
+                format="podcast")
+    add_interview(tmp_path / "labelled.txt", InterviewMetadata(doc_id="full_labels", **base))
+    add_interview(tmp_path / "captions.txt", InterviewMetadata(doc_id="full_model", **base), shape="captions",
+                  hosts=["Grace Host"])
+    add_interview(tmp_path / "captions2.txt", InterviewMetadata(doc_id="full_chunks", **base), shape="captions",
+                  speaker_roles=False)
+    rebuild_catalog()
+    turns = load_corpus()
+    by_doc = turns.groupby("doc_id")
+    sources = by_doc["role_source"].agg(lambda s: sorted(set(s))).to_dict()
+    assert sources == {"2024-01-01_byron_lexfridman001": ["model"], "2024-01-02_guest_lexfridman999": ["labels"],
+                       "full_labels": ["labels"], "full_model": ["model"], "full_chunks": ["none"]}
+    labels = load_catalog().set_index("doc_id")["speaker_labels"].to_dict()
+    assert labels == {"2024-01-01_byron_lexfridman001": "model", "2024-01-02_guest_lexfridman999": "yes",
+                      "full_labels": "yes", "full_model": "model", "full_chunks": "none"}
+    model = turns[turns["role_source"] == "model"]
+    assert model["role_confidence"].between(0.5, 1).all()
+    assert turns[turns["role_source"] != "model"]["role_confidence"].isna().all()
+    # the full-text document keeps the same turns and confidences as the features document of the same captions
+    full, feat = (turns[turns["doc_id"] == d] for d in ("full_model", "2024-01-01_byron_lexfridman001"))
+    assert full["role"].tolist() == feat["role"].tolist()
+    assert full["role_confidence"].tolist() == feat["role_confidence"].tolist()
+    assert set(full["speaker"]) == {"Grace Host", "Ada Lovelace"}
+
+
+def test_print_interviews_carry_role_source_cues(tmp_corpus, tmp_path):
+    (tmp_path / "print.txt").write_text(PRINT_INTERVIEW, encoding="utf-8")
+    add_interview(tmp_path / "print.txt", InterviewMetadata(
+        doc_id="print_doc", interviewee="Ada Lovelace", organization="Analytical Engines", date="2025-03",
+        language="en", format="print", outlet="The Example Gazette"))
+    turns = load_corpus()
+    assert set(turns["role_source"]) == {"cues"} and turns["role_confidence"].isna().all()
+
+
+PRINT_INTERVIEW = """The Example Gazette
+« Compute is the new oil » (Ada Lovelace, chief scientist at Analytical Engines)
+-
+How many GPUs does your lab run today?
+
+We run about ten thousand, and we always want more. Our researchers queue for weeks.
+
+What do you make of open weights?
+
+I think they help science. We publish our smaller models so others can check our work.
+Newspapers in English
+"""

@@ -25,6 +25,9 @@ an interval. Plots are in :mod:`analysis.figures.comparison_plots`.
   in its language, using ``wordfreq`` (Speer 2022) as the reference;
   :func:`term_scatter_table` gives the per-term rates and log-odds behind a scattertext-
   style plot (Kessler 2017) of two groups in one language.
+* **Model-attributed roles.** :func:`model_roles_sensitivity`: the executives' key-theme
+  rates and turn shares over labelled documents only, over caption documents whose roles
+  the speaker model attributed, and over both.
 * **Dynamics.** :func:`introducer_summary` summarises
   :func:`analysis.measures.dynamics.theme_introductions`: how often the interviewer rather than
   the executive brings each theme (back) into the conversation.
@@ -659,6 +662,60 @@ def introducer_summary(introductions: pd.DataFrame, *, n_boot: int = 2000, level
     order = list(dict.fromkeys(introductions["theme"]))
     shares = shares.set_index("theme").loc[[t for t in order if t in set(shares["theme"])]].reset_index()
     return shares[["theme", "n_documents", "first_by_interviewer", "introductions", "share", "lo", "hi"]]
+
+
+# --- documents whose roles the speaker model attributed -------------------------------------------
+
+#: ``speech`` of the executives' turns in documents whose roles come from speaker labels or cues,
+#: and in caption documents whose roles the speaker model attributed (:func:`executive_turns`).
+LABELLED_SPEECH, MODEL_SPEECH = "executive", "executive (model roles)"
+SENSITIVITY_SCOPES = {"labelled only": (LABELLED_SPEECH,), "model-attributed only": (MODEL_SPEECH,),
+                      "with model-attributed": (LABELLED_SPEECH, MODEL_SPEECH)}
+
+
+def model_roles_sensitivity(units: pd.DataFrame, *, themes=KEY_THEMES, n_boot: int = 2000, level: float = 0.95,
+                            random_state: int = 0) -> pd.DataFrame:
+    """The executives' key-theme figures with and without the model-attributed documents.
+
+    ``units``: :func:`group_units` (executive turns with ``speech``, ``person`` and theme
+    columns). Three scopes of documents (:data:`SENSITIVITY_SCOPES`): labelled only (roles
+    from speaker names or print cues), model-attributed only (caption documents whose
+    interviewee turns come from :mod:`analysis.ingest.speakers`), and both together. Two
+    measures per theme, each the mean over interviews (each interview once) with a two-stage
+    bootstrap interval, persons then turns in blocks (:func:`analysis.stats.bootstrap.two_stage_table`):
+
+    * ``rate``: theme hits per 1,000 executive tokens;
+    * ``turn share``: the share of executive turns with at least one hit (model turns are
+      cut where the model places a change of speaker, so this share also moves with the
+      segmentation; the rate does not depend on it).
+
+    Returns ``scope, theme, measure, estimate, lo, hi, n`` (interviews), ``n_clusters``
+    (persons) and ``shift``: the scope's estimate minus the labelled-only one (0 for
+    labelled only; the scopes share documents, so no interval is given for the shift).
+    A scope without documents is left out.
+    """
+    themes = list(themes)
+    _require(units, ["doc_id", "n_tokens", "speech", "person", *themes], "units")
+    flags = units[themes].gt(0).astype(int).add_suffix(" (turn)")
+    data = pd.concat([units[["doc_id", "n_tokens", "speech", "person", *themes]], flags], axis=1).assign(turns=1)
+    frames = []
+    for scope, speech in SENSITIVITY_SCOPES.items():
+        part = data[data["speech"].isin(speech)].assign(scope=scope)
+        if part.empty:
+            continue
+        for measure, columns, token_col, per in (("rate", themes, "n_tokens", 1000),
+                                                 ("turn share", list(flags.columns), "turns", 1)):
+            table = two_stage_table(part, group="scope", value_cols=columns, token_col=token_col, cluster="person",
+                                    statistic="mean", per=per, n_boot=n_boot, level=level,
+                                    random_state=random_state)
+            table["theme"] = table["feature"].str.replace(" (turn)", "", regex=False)
+            frames.append(table.assign(measure=measure).rename(columns={"rate": "estimate"}))
+    out = pd.concat(frames, ignore_index=True)[["scope", "theme", "measure", "estimate", "lo", "hi", "n", "n_clusters"]]
+    base = out[out["scope"] == "labelled only"].set_index(["theme", "measure"])["estimate"]
+    out["shift"] = [e - base.get((t, m), np.nan) for t, m, e in zip(out["theme"], out["measure"], out["estimate"])]
+    out.attrs.update(n_boot=n_boot, level=level, random_state=random_state, statistic="mean of interviews",
+                     interval="two-stage bootstrap (persons, then turns in blocks)")
+    return out
 
 
 # --- one host, many outlets -------------------------------------------------------------------

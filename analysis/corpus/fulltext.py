@@ -27,6 +27,11 @@ from pathlib import Path
 from analysis.core.textio import InputError, atomic_write_text, read_text
 from analysis.core.turns import Turn
 
+#: The note a model-attributed turn carries (``role: model, confidence 0.873``): how a
+#: full-text document keeps ``role_source`` and ``role_confidence`` (features files keep
+#: them as fields of the turn record).
+MODEL_ROLE_NOTE = "role: model, confidence {:.3f}"
+_MODEL_ROLE = re.compile(r"^role: model, confidence (0(?:\.\d+)?|1(?:\.0+)?)$")
 _HEADING = re.compile(r"^## (\d+) \| (\w+) \| (.+?)((?: \| \w+=\S+)*)$")
 _OPTION = re.compile(r" \| (\w+)=(\S+)")
 _ESCAPE = re.compile(r"^(## |> |\\)")
@@ -53,6 +58,15 @@ def format_fulltext(meta: dict, turns: list[Turn]) -> str:
             lines.append(_ESCAPE.sub(r"\\\1", text_line))
         lines.append("")
     return "\n".join(lines)
+
+
+def model_role_confidence(notes) -> float | None:
+    """The speaker model's confidence recorded in a turn's notes (:data:`MODEL_ROLE_NOTE`), else None."""
+    for note in notes:
+        match = _MODEL_ROLE.match(note)
+        if match:
+            return float(match.group(1))
+    return None
 
 
 def write_fulltext(path, meta: dict, turns: list[Turn]) -> None:

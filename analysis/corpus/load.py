@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.corpus.catalog import COLUMNS
 from analysis.corpus.features import read_features
-from analysis.corpus.fulltext import read_fulltext
+from analysis.corpus.fulltext import model_role_confidence, read_fulltext
 from analysis.core.frozen import FrozenCounter
 from analysis.core.paths import corpus_dir
 from analysis.corpus.store import read_catalog_rows
@@ -67,6 +67,9 @@ def read_document(path, lang: str | None = None) -> tuple[dict, list[dict]]:
                 records.append({"turn_id": turn_id, "speaker": turn.speaker, "role": turn.role,
                                 "timestamp": turn.timestamp, "segment": turn.segment, "text": turn.text,
                                 "n_tokens": sum(counts.values()), "counts": counts, "notes": turn.notes})
+                confidence = model_role_confidence(turn.notes)
+                if confidence is not None:  # a caption document added with the speaker model's roles
+                    records[-1].update(role_source="model", role_confidence=confidence)
         _DOCUMENT_CACHE[key] = (meta, records)
     return _DOCUMENT_CACHE[key]
 

@@ -30,7 +30,11 @@ duplicate check reads the other full-text documents' text). The steps, in order:
 4. **Shape**: ``auto`` takes a lexfridman.com page or ``Name: text`` labels where
    :func:`analysis.ingest.importers.detect_shape` finds them, else a print interview like the
    seed (:func:`analysis.ingest.print_interview.parse_print_interview`: roles inferred from
-   questions and grammatical person). ``captions`` (unlabelled chunks) only on request.
+   questions and grammatical person). ``captions`` (automatic captions, no speaker names)
+   only on request: interviewer and interviewee turns from the speaker model
+   (:mod:`analysis.ingest.speakers`; each turn's confidence kept in its notes,
+   ``speaker_labels=model``), or unlabelled chunks with role ``other`` with
+   ``speaker_roles=False`` (``--no-speaker-roles``).
    With labels, some speaker must be an interviewer (``hosts``, or a label such as
    Interviewer, Q, Host) and some an interviewee. ``guests`` name the interviewees
    exactly; with guests, a speaker who is neither host nor guest is ``other``.
@@ -62,6 +66,7 @@ from analysis.corpus.store import commit_document, journals, leftovers, locked, 
 from analysis.core.paths import PROJECT_ROOT, corpus_dir
 from analysis.core.textio import InputError, UsageError, decode_bytes, strip_control
 from analysis.ingest.build import COMPUTED
+from analysis.ingest.extract import document_turns
 from analysis.ingest.fetch import URL, fetch
 from analysis.ingest.importers import detect_shape, parse_transcript
 from analysis.ingest.print_interview import parse_print_interview
@@ -225,7 +230,7 @@ def _importer_takes_guests() -> bool:
 
 
 def parse_source(text: str, shape: str, *, lang: str, interviewee: str, hosts: tuple, interviewer: str,
-                 guests: tuple = ()):
+                 guests: tuple = (), speaker_roles: bool = True):
     """``(turns, shape used, facts)``: ``facts`` are catalog fields (and notes) the text gives."""
     if not text.strip():
         _fail("the file is empty", "check that the right file was saved completely")
@@ -236,14 +241,20 @@ def parse_source(text: str, shape: str, *, lang: str, interviewee: str, hosts: t
               "a print interview's interviewee is --interviewee; drop --guest or label the speakers")
     facts = {"speaker_labels": "none" if shape == "captions" else "yes", "truncated": "no", "notes": [],
              "turn_unit": "chunk" if shape == "captions" else "turn"}
+    if shape == "captions":
+        turns, _, updates = document_turns(text, shape, hosts=(interviewer,), guests=(interviewee,),
+                                           speaker_roles=speaker_roles)
+        facts.update(updates)
+        if updates:
+            facts["notes"] = ["roles from the speaker model (analysis.ingest.speakers)"]
+        return turns, shape, facts
     if shape != "print":
         hosts = hosts or (("Lex Fridman",) if shape == "lexfridman" else ())
         extra = {"guests": guests} if guests and _importer_takes_guests() else {}
         turns = parse_transcript(text, hosts=hosts, shape=shape, **extra)
-        if shape != "captions":
-            check_speakers(turns, hosts, guests)
-            assign_guests(turns, hosts, guests)
-            check_roles(turns)
+        check_speakers(turns, hosts, guests)
+        assign_guests(turns, hosts, guests)
+        check_roles(turns)
         return turns, shape, facts
     try:
         parsed = parse_print_interview(text, lang=lang, interviewee=interviewee, interviewer=interviewer)
@@ -343,7 +354,8 @@ def catalog_row(meta: dict, rendered: str) -> dict:
 # --- the command ----------------------------------------------------------------------------
 
 def prepare_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=(), guests=(), force=False,
-                      root=None, timeout=10, deadline=60, max_bytes=5_000_000) -> tuple[dict, list]:
+                      root=None, timeout=10, deadline=60, max_bytes=5_000_000,
+                      speaker_roles: bool = True) -> tuple[dict, list]:
     """``(catalog metadata, turns)`` of the document :func:`add_interview` would write (same
     arguments); reads the source, writes nothing: a dry run."""
     source, root = str(source), Path(root or corpus_dir())
@@ -362,7 +374,7 @@ def prepare_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=
     interviewer = hosts[0] if hosts else (f"Interviewer ({outlet})" if outlet else "Interviewer")
     turns, used, facts = parse_source(text, "auto" if shape in (None, "html") else shape, lang=metadata.language,
                                       interviewee=metadata.interviewee, hosts=hosts, interviewer=interviewer,
-                                      guests=guests)
+                                      guests=guests, speaker_roles=speaker_roles)
     is_url, local = bool(URL.match(source)), Path(source).resolve()
     given = metadata.catalog_fields()
     meta = {**facts, **given, "title": metadata.title or page_title or facts.get("title"),
@@ -378,7 +390,7 @@ def prepare_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=
 
 
 def add_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=(), guests=(), force=False, root=None,
-                  timeout=10, deadline=60, max_bytes=5_000_000) -> Path:
+                  timeout=10, deadline=60, max_bytes=5_000_000, speaker_roles: bool = True) -> Path:
     """Add one interview (a path or an http(s) URL) to the corpus; return the curated file's path.
 
     ``metadata`` is what the user states (:class:`InterviewMetadata`, already checked).
@@ -388,13 +400,15 @@ def add_interview(source, metadata: InterviewMetadata, *, shape=None, hosts=(), 
     full-text document with the same id (never other content under another id); ``root``
     is the corpus folder (default :func:`analysis.core.paths.corpus_dir`); ``timeout``
     (seconds per read), ``deadline`` (seconds for a whole download) and ``max_bytes``
-    bound the read. Input errors are :class:`~analysis.core.textio.InputError` naming the
+    bound the read; ``speaker_roles`` (default) gives a ``captions`` transcript the speaker
+    model's roles, ``False`` unattributed chunks. Input errors are :class:`~analysis.core.textio.InputError` naming the
     source and what to do, and nothing is written then. Rules: the module docstring.
     """
     root = Path(root or corpus_dir())
     try:
         meta, turns = prepare_interview(source, metadata, shape=shape, hosts=hosts, guests=guests, force=force,
-                                        root=root, timeout=timeout, deadline=deadline, max_bytes=max_bytes)
+                                        root=root, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
+                                        speaker_roles=speaker_roles)
         rendered = format_fulltext(meta, turns)
         fingerprint = content_fingerprint(t.text for t in turns)
     except (SourceError, UsageError):

@@ -20,7 +20,9 @@ raw text into turns):
   under another id) is reported with its reason and the batch goes on. The output of a file
   depends only on that file, so it is the same bytes whatever the scheduler or worker count.
 
-Re-running on the same raw files gives the same bytes; ``tests/test_extract.py`` checks
+Caption transcripts (no speaker names) get interviewer and interviewee turns from the speaker
+model by default (:func:`document_turns`; ``--no-speaker-roles`` keeps the older role-``other``
+chunks). Re-running on the same raw files gives the same bytes; ``tests/test_extract.py`` checks
 this against the committed features whenever the raw folder is present.
 """
 from __future__ import annotations
@@ -51,14 +53,15 @@ LICENCE = ("Third-party transcript (copyrighted): only per-turn token counts are
 
 
 def document_turns(text: str, shape: str, *, hosts=(), guests=(), path=None,
-                   speaker_roles: bool = False) -> tuple[list[Turn], list, dict]:
+                   speaker_roles: bool = True) -> tuple[list[Turn], list, dict]:
     """``(turns, role confidences, metadata updates)`` of one raw transcript: the one place
     where extraction produces turns.
 
-    With ``speaker_roles``, caption transcripts (no speaker names) get host/guest turns from
-    the speaker model (:mod:`analysis.ingest.speakers`) instead of unattributed chunks; off by
-    default until the theme coding keyed on the caption chunks is redone (re-segmenting changes
-    turn ids). Other shapes' confidences are None (their roles come from labels).
+    By default (``speaker_roles=True``) caption transcripts (no speaker names) get
+    interviewer/interviewee turns from the speaker model (:mod:`analysis.ingest.speakers`),
+    with metadata ``speaker_labels=model``, ``turn_unit=turn``; ``speaker_roles=False``
+    (``--no-speaker-roles``) gives the older fixed-size chunks with role ``other``. Other
+    shapes' confidences are None (their roles come from labels: ``role_source=labels``).
     """
     if shape == "captions" and speaker_roles:
         turns, confidences = attribute_captions(text, host=(hosts or ("host",))[0],
@@ -69,7 +72,7 @@ def document_turns(text: str, shape: str, *, hosts=(), guests=(), path=None,
 
 
 def features_text(text: str, meta: dict, *, hosts=(), guests=(), path=None, validate=True,
-                  speaker_roles: bool = False) -> tuple[str, dict]:
+                  speaker_roles: bool = True) -> tuple[str, dict]:
     """``(features file text, metadata)`` of one transcript's text; raises :class:`InputError`."""
     shape = detect_shape(text)
     if speaker_roles and shape == "captions" and not guests and meta.get("interviewee"):
@@ -88,7 +91,7 @@ def features_text(text: str, meta: dict, *, hosts=(), guests=(), path=None, vali
     return format_features(meta, records, phrase_file()), meta
 
 
-def extract_document(raw_path, meta: dict, out_dir, *, hosts=(), guests=(), speaker_roles: bool = False) -> Path:
+def extract_document(raw_path, meta: dict, out_dir, *, hosts=(), guests=(), speaker_roles: bool = True) -> Path:
     """Parse one raw transcript and write ``out_dir/<doc_id>.jsonl`` atomically."""
     raw_path = Path(raw_path)
     text, meta = features_text(read_text(raw_path), {**meta, "source_sha256": sha256_file(raw_path)},
@@ -141,7 +144,7 @@ def manifest_metadata(row: dict, raw_path: Path, shape: str) -> dict:
     }
 
 
-def extract(raw_dir, out_dir=None, *, speaker_roles: bool = False) -> list[Path]:
+def extract(raw_dir, out_dir=None, *, speaker_roles: bool = True) -> list[Path]:
     """Extract features for every transcript in the manifest; return the written paths."""
     raw_dir = Path(raw_dir)
     out_dir = Path(out_dir or corpus_dir() / "features")
@@ -156,10 +159,12 @@ def extract(raw_dir, out_dir=None, *, speaker_roles: bool = False) -> list[Path]
 
 # --- the corpus selection (corpus/candidates.csv) -------------------------------------------
 
-def extract_selection(shared_dir, out_dir=None) -> list[Path]:
-    """Extract every interview ``corpus/candidates.csv`` includes (see :mod:`analysis.ingest.selection`)."""
+def extract_selection(shared_dir, out_dir=None, *, speaker_roles: bool = True) -> list[Path]:
+    """Extract every interview ``corpus/candidates.csv`` includes (see :mod:`analysis.ingest.selection`);
+    caption documents get the speaker model's roles unless ``speaker_roles=False``."""
     out_dir = Path(out_dir or corpus_dir() / "features")
-    return [extract_document(doc["path"], doc["meta"], out_dir, hosts=doc["hosts"], guests=doc["guests"])
+    return [extract_document(doc["path"], doc["meta"], out_dir, hosts=doc["hosts"], guests=doc["guests"],
+                             speaker_roles=speaker_roles)
             for doc in selected_documents(Path(shared_dir))]
 
 
@@ -170,8 +175,12 @@ def doc_id_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9_.]+", "-", path.stem.lower()).strip("-.") or "document"
 
 
-def extracted_hashes(out_dir: Path) -> dict[str, str]:
-    """``{source_sha256: doc_id}`` of the features files already in ``out_dir`` (first lines only)."""
+def extracted_hashes(out_dir: Path, speaker_roles: bool = True) -> dict[str, str]:
+    """``{source_sha256: doc_id}`` of the features files already in ``out_dir`` (first lines only).
+
+    A caption document extracted the other way (chunks when ``speaker_roles``, model roles
+    when not) does not count: it is extracted again."""
+    stale = "none" if speaker_roles else "model"
     found = {}
     for path in sorted(out_dir.glob("*.jsonl")):
         with open(path, encoding="utf-8") as handle:
@@ -179,13 +188,14 @@ def extracted_hashes(out_dir: Path) -> dict[str, str]:
                 header = json.loads(handle.readline())
             except json.JSONDecodeError:
                 continue
-        if header.get("schema") == SCHEMA:
+        if header.get("schema") == SCHEMA and header["metadata"].get("speaker_labels") != stale:
             found[header["metadata"].get("source_sha256", "")] = header["doc_id"]
     return found
 
 
-def extract_task(path: str) -> dict:
-    """Extract one file (runs on a worker): a result row, with the features text when it worked."""
+def extract_task(path: str, speaker_roles: bool = True) -> dict:
+    """Extract one file (runs on a worker): a result row, with the features text when it worked.
+    Caption files get the speaker model's roles unless ``speaker_roles=False``."""
     path = Path(path)
     row = {"file": path.name, "doc_id": doc_id_for(path), "status": "failed", "message": "", "words": 0,
            "sha256": "", "content_sha256": ""}
@@ -197,7 +207,7 @@ def extract_task(path: str) -> dict:
         meta = {"doc_id": row["doc_id"], "title": page["title"] or path.stem, "language": "en",
                 "text_availability": "features", "source_file": path.name, "source_sha256": row["sha256"],
                 "source_url": page["source_url"], "licence": LICENCE}
-        row["features"], _ = features_text(text, meta, path=path, validate=False)
+        row["features"], _ = features_text(text, meta, path=path, validate=False, speaker_roles=speaker_roles)
         row["status"] = "ok"
     except (InputError, OSError, UnicodeError, ValueError) as error:
         row["message"] = str(error)
@@ -214,8 +224,9 @@ def _client(scheduler: str | None, workers: int):
 
 
 def extract_folder(source_dir, out_dir, *, scheduler: str | None = None, workers: int = 2,
-                   progress: bool = True) -> list[dict]:
-    """Extract every ``*.txt`` of ``source_dir`` into ``out_dir`` on Dask (rules in the module docstring).
+                   progress: bool = True, speaker_roles: bool = True) -> list[dict]:
+    """Extract every ``*.txt`` of ``source_dir`` into ``out_dir`` on Dask (rules in the module docstring;
+    ``speaker_roles`` as in :func:`document_turns`).
 
     Returns the report rows (also written to ``out_dir/extract_report.csv``), sorted by file.
     """
@@ -226,7 +237,7 @@ def extract_folder(source_dir, out_dir, *, scheduler: str | None = None, workers
         raise InputError(source_dir, "not a folder", hint="give the folder of raw transcripts (*.txt)")
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted(source_dir.glob("*.txt"))
-    done = extracted_hashes(out_dir)
+    done = extracted_hashes(out_dir, speaker_roles)
     report, todo = [], []
     for path in files:
         try:
@@ -246,7 +257,8 @@ def extract_folder(source_dir, out_dir, *, scheduler: str | None = None, workers
     seen_content: dict[str, str] = {}
     client, cluster = _client(scheduler, workers)
     try:
-        futures = client.map(extract_task, [str(p) for p in todo], key=[f"extract-{p.name}" for p in todo])
+        futures = client.map(extract_task, [str(p) for p in todo], [speaker_roles] * len(todo),
+                             key=[f"extract-{p.name}-{'roles' if speaker_roles else 'chunks'}" for p in todo])
         results = []
         bar = tqdm(total=len(futures), desc="extract", unit="file", disable=not progress)
         for future in as_completed(futures):

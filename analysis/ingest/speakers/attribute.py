@@ -1,8 +1,8 @@
 """Applying the speaker model to a caption transcript: turns with roles and confidences.
 
-:func:`attribute_captions` is what extraction calls for a caption document when asked for
-speaker roles (the one hook, in :func:`analysis.ingest.extract.extract_one`;
-``python -m analysis extract --raw DIR --speaker-roles``):
+:func:`attribute_captions` is what extraction and ``python -m analysis add --shape captions``
+call for a caption document (the one hook, :func:`analysis.ingest.extract.document_turns`;
+by default, ``--no-speaker-roles`` to skip it):
 
 1. The stream is cleaned and cut into segments exactly as the caption importer does
    (:func:`analysis.ingest.importers.captions.clean_captions`,
@@ -15,7 +15,9 @@ speaker roles (the one hook, in :func:`analysis.ingest.extract.extract_one`;
    punctuation mark) takes the role of the word before it.
 3. Maximal runs of one role become turns: role ``interviewer`` (speaker ``host``) or
    ``interviewee`` (speaker ``guest``), with ``role_source = "model"`` and the turn's
-   confidence, the mean posterior of its role over its words.
+   confidence, the mean posterior of its role over its words (also in the turn's notes,
+   :data:`analysis.corpus.fulltext.MODEL_ROLE_NOTE`, which is how a full-text document added
+   with ``python -m analysis add --shape captions`` keeps it).
 
 The same text and model give the same turns (the model is deterministic; no randomness).
 """
@@ -26,6 +28,7 @@ import bisect
 import numpy as np
 
 from analysis.core.turns import Turn
+from analysis.corpus.fulltext import MODEL_ROLE_NOTE
 from analysis.ingest.importers.captions import SPEAKER, caption_stream, chunk_bounds
 from analysis.ingest.importers.rules import segment_spans
 from analysis.ingest.speakers.convert import GUEST, ROLE_NAMES, normalize_word
@@ -86,9 +89,10 @@ def attribute_captions(text: str, model: SpeakerModel | None = None, *, host: st
         cuts = [0, *(np.flatnonzero(roles[1:] != roles[:-1]) + 1), b - a]
         for start, end in zip(cuts[:-1], cuts[1:]):
             code = int(roles[start])
+            turn_confidence = round(float(np.nanmean(confidence[start:end])), 3)
             turns.append(Turn(speakers[code], ROLE_NAMES[code], " ".join(words[a + start:a + end]), None,
-                              "interview", [*notes, f"role: {ROLE_SOURCE}"]))
-            confidences.append(round(float(np.nanmean(confidence[start:end])), 3))
+                              "interview", [*notes, MODEL_ROLE_NOTE.format(turn_confidence)]))
+            confidences.append(turn_confidence)
     return turns, confidences
 
 
