@@ -170,6 +170,30 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_agreement(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.measures.agreement import agreement, agreement_note, coder_pairs
+    from analysis.measures.coding import load_coding
+    from analysis.text.themes import ThemeMatcher
+    if not 0 < args.level < 1:
+        raise UsageError(None, f"--level must be between 0 and 1, got {args.level}")
+    coding = load_coding(themes=ThemeMatcher().themes_)
+    if args.coders:
+        check_names(args.coders, list(dict.fromkeys(coding["coder"])), "coder")
+        pairs = [tuple(args.coders)]
+    else:
+        pairs = coder_pairs(coding)
+        if not pairs:
+            raise InputError(corpus_dir() / "themes" / "coding.csv", "no two coders coded a turn in common",
+                             hint="agreement needs turns coded by two coders (see corpus/themes/codebook.md)")
+    for a, b in pairs:
+        table = agreement(coding, a, b, n_boot=args.n_boot, level=args.level, random_state=args.random_state)
+        _write_table(table.round(4) if args.format == "csv" else table.round(3), args.format)
+        # the note travels with the table: on stdout after it, or on stderr when stdout is a CSV
+        print(agreement_note(table), file=sys.stderr if args.format == "csv" else sys.stdout)
+    return 0
+
+
 def cmd_packet(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.core.paths import shared_interviews_dir
@@ -322,6 +346,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--split", choices=("development", "test", "user"), help="only this split")
     validate.add_argument("--rules-only", action="store_true", help="skip the learned model")
     validate.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
+    agree = with_format(add("agreement", cmd_agreement, "agreement between two coders of the theme sample per "
+                                                         "theme: Krippendorff's alpha with a bootstrap interval, "
+                                                         "Cohen's kappa, positives per coder"))
+    agree.add_argument("--coders", nargs=2, metavar=("A", "B"),
+                       help="the two coders (default: every pair of coders with turns in common)")
+    agree.add_argument("--n-boot", type=int_in(0, 100_000, "--n-boot"), default=1000,
+                       help="bootstrap replicates for alpha's interval (default 1000; 0: none)")
+    agree.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
+    agree.add_argument("--random-state", type=int_in(0, what="--random-state"), default=0)
     packet = add("packet", cmd_packet, "maintainers: print the text of sampled turns for blind coding "
                                        "(from the raw transcripts; never commit it)")
     packet.add_argument("ids", help="CSV with doc_id,turn_id columns")

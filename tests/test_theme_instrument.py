@@ -18,7 +18,8 @@ from analysis.corpus.features import turn_features, write_features
 from analysis.corpus.load import load_corpus
 from analysis.ingest.build import build, rebuild_catalog
 from analysis.ingest.coding_packet import coding_packet
-from analysis.measures.coding import agreement, load_quote_coding, locate_quote, normalise_quote, reference_codes
+from analysis.measures.agreement import agreement
+from analysis.measures.coding import load_quote_coding, locate_quote, normalise_quote, reference_codes
 from analysis.measures.corrected_shares import corrected_shares
 from analysis.measures.rule_hits import StaleRulesError, rule_theme_hits
 from analysis.measures.sampling import design_sample

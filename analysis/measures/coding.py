@@ -8,9 +8,7 @@ researcher's own coding located by quotes.
   ``human``, ``model`` (a language model coding from the codebook) or ``program``: a
   model or a program is never called human. The coder ``reference`` holds adjudicated
   codes; :func:`reference_codes` uses it where present, else the first coder listed.
-* Agreement (:func:`agreement`) on the turns two coders coded: Krippendorff's alpha,
-  nominal (Krippendorff 2019, *Content Analysis*, ch. 12; the ``krippendorff`` package) and
-  Cohen's kappa (Cohen 1960; ``sklearn.metrics.cohen_kappa_score``), per theme.
+* Agreement between coders: :mod:`analysis.measures.agreement`.
 * A researcher's coding (:func:`load_quote_coding`): ``doc_id, quote, <themes>`` and optional
   ``coder, note``; the quote (>= 8 words, verbatim) finds its turn after Unicode NFKC,
   case folding and whitespace collapsing (:func:`normalise_quote`). Running text exists only
@@ -22,10 +20,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
@@ -117,31 +113,6 @@ def reference_codes(coding: pd.DataFrame) -> pd.DataFrame:
     out = ranked.sort_values("_order").drop(columns=["_rank", "_order"]).reset_index(drop=True)
     out.attrs = dict(coding.attrs)
     return out
-
-
-def agreement(coding: pd.DataFrame, coder_a: str, coder_b: str, themes=None) -> pd.DataFrame:
-    """Per theme, on the turns both coders coded: ``n_turns``, Krippendorff's alpha
-    (nominal), Cohen's kappa and raw percent agreement (NaN where undefined, e.g. when
-    neither coder ever codes the theme)."""
-    themes = list(themes or coding.attrs["themes"])
-    a = coding[coding["coder"] == coder_a].set_index(["doc_id", "turn_id"])
-    b = coding[coding["coder"] == coder_b].set_index(["doc_id", "turn_id"])
-    both = a.index.intersection(b.index)
-    if not len(both):
-        raise ValueError(f"coders {coder_a!r} and {coder_b!r} have no turn in common")
-    rows = []
-    for theme in themes:
-        x, y = a.loc[both, theme].to_numpy(), b.loc[both, theme].to_numpy()
-        if len(set(x) | set(y)) < 2:
-            alpha = kappa = np.nan
-        else:
-            alpha = float(krippendorff.alpha(reliability_data=np.vstack([x, y]).astype(float),
-                                             level_of_measurement="nominal"))
-            kappa = float(cohen_kappa_score(x, y))
-        rows.append({"theme": theme, "n_turns": len(both), "positives_a": int(x.sum()),
-                     "positives_b": int(y.sum()), "alpha": alpha, "kappa": kappa,
-                     "agreement": float(np.mean(x == y))})
-    return pd.DataFrame(rows)
 
 
 # --- a researcher's coding, located by quotes ---------------------------------------------

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.coding import REFERENCE, agreement, load_coding
+from analysis.measures.agreement import agreement
+from analysis.measures.coding import REFERENCE, load_coding
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
