@@ -164,6 +164,10 @@ def cmd_validate(args) -> int:
     turns = load_corpus()
     coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)
     table = validation_report(coded, model=not args.rules_only, level=args.level)
+    if coded.attrs.get("pending"):
+        print(f"note: {coded.attrs['pending']} (turn, theme) disagreement(s) between coders are not adjudicated yet; "
+              "the first coder's code stands in for them (`python -m analysis adjudicate` lists them)",
+              file=sys.stderr)
     if args.split:
         table = table[table["split"] == args.split]
     _write_table(table, args.format)
@@ -191,6 +195,18 @@ def cmd_agreement(args) -> int:
         _write_table(table.round(4) if args.format == "csv" else table.round(3), args.format)
         # the note travels with the table: on stdout after it, or on stderr when stdout is a CSV
         print(agreement_note(table), file=sys.stderr if args.format == "csv" else sys.stdout)
+    return 0
+
+
+def cmd_adjudicate(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.measures.adjudication import disagreements, load_adjudication
+    from analysis.measures.coding import load_coding
+    from analysis.text.themes import ThemeMatcher
+    themes = ThemeMatcher().themes_
+    coding = load_coding(themes=themes)
+    table = disagreements(coding, themes, load_adjudication(themes=themes), include_done=args.all)
+    _write_table(table, args.format)
     return 0
 
 
@@ -355,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="bootstrap replicates for alpha's interval (default 1000; 0: none)")
     agree.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
     agree.add_argument("--random-state", type=int_in(0, what="--random-state"), default=0)
+    adjudicate = with_format(add("adjudicate", cmd_adjudicate, "the (turn, theme) pairs on which coders disagree "
+                                                                "and no adjudication exists yet, with the columns "
+                                                                "of corpus/themes/adjudication.csv to fill"))
+    adjudicate.add_argument("--all", action="store_true", help="also the pairs already adjudicated")
     packet = add("packet", cmd_packet, "maintainers: print the text of sampled turns for blind coding "
                                        "(from the raw transcripts; never commit it)")
     packet.add_argument("ids", help="CSV with doc_id,turn_id columns")

@@ -19,7 +19,7 @@ from analysis.corpus.load import load_corpus
 from analysis.ingest.build import build, rebuild_catalog
 from analysis.ingest.coding_packet import coding_packet
 from analysis.measures.agreement import agreement
-from analysis.measures.coding import load_quote_coding, locate_quote, normalise_quote, reference_codes
+from analysis.measures.coding import load_quote_coding, locate_quote, normalise_quote
 from analysis.measures.corrected_shares import corrected_shares
 from analysis.measures.rule_hits import StaleRulesError, rule_theme_hits
 from analysis.measures.sampling import design_sample
@@ -215,8 +215,6 @@ def test_agreement_against_hand_computed_kappa():
     assert row["kappa"] == pytest.approx(0.5) and row["agreement"] == 0.75
     # alpha: 8 values (three 1s, five 0s); D_o = 2/8, D_e = 2*3*5/(8*7) = 30/56 -> 1 - 14/30 = 8/15
     assert row["alpha"] == pytest.approx(8 / 15)
-    assert reference_codes(pd.concat([coding, coding.iloc[[1]].assign(coder="reference", X=0)]))["X"].tolist() == \
-        [1, 0, 0, 0]
 
 
 def test_a_perfect_instrument_is_not_corrected():

@@ -6,8 +6,8 @@ researcher's own coding located by quotes.
 * ``corpus/themes/coding.csv`` (:func:`load_coding`): one row per turn and coder:
   ``doc_id, turn_id, coder, coder_type, <one 0/1 column per theme>, note``. ``coder_type`` is
   ``human``, ``model`` (a language model coding from the codebook) or ``program``: a
-  model or a program is never called human. The coder ``reference`` holds adjudicated
-  codes; :func:`reference_codes` uses it where present, else the first coder listed.
+  model or a program is never called human. A turn's reference code (one coder's, the
+  coders' agreed code or an adjudicator's) is built by :mod:`analysis.measures.adjudication`.
 * Agreement between coders: :mod:`analysis.measures.agreement`.
 * A researcher's coding (:func:`load_quote_coding`): ``doc_id, quote, <themes>`` and optional
   ``coder, note``; the quote (>= 8 words, verbatim) finds its turn after Unicode NFKC,
@@ -31,7 +31,6 @@ SAMPLE_FILE = Path("themes") / "sample.csv"
 CODING_FILE = Path("themes") / "coding.csv"
 CODING_ID_COLUMNS = ("doc_id", "turn_id", "coder", "coder_type")
 CODER_TYPES = ("human", "model", "program")
-REFERENCE = "reference"
 MIN_QUOTE_WORDS = 8
 _SPACE = re.compile(r"\s+")
 
@@ -104,15 +103,6 @@ def load_coding(path=None, *, themes) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[*CODING_ID_COLUMNS, *themes, "note"])
     table.attrs["themes"] = list(themes)
     return table
-
-
-def reference_codes(coding: pd.DataFrame) -> pd.DataFrame:
-    """One row per turn: the ``reference`` coder's codes where present, else the first coder listed."""
-    ranked = coding.assign(_rank=(coding["coder"] != REFERENCE).astype(int), _order=np.arange(len(coding)))
-    ranked = ranked.sort_values(["_rank", "_order"]).drop_duplicates(["doc_id", "turn_id"])
-    out = ranked.sort_values("_order").drop(columns=["_rank", "_order"]).reset_index(drop=True)
-    out.attrs = dict(coding.attrs)
-    return out
 
 
 # --- a researcher's coding, located by quotes ---------------------------------------------

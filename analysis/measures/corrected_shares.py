@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.agreement import agreement
-from analysis.measures.coding import REFERENCE, load_coding
+from analysis.measures.agreement import agreement, coder_pairs
+from analysis.measures.coding import load_coding
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
@@ -121,15 +121,10 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
 
 
 def coder_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
-    """Agreement between the first two non-reference coders of the coding table (None if
-    fewer than two coders coded any turn in common)."""
-    coders = [c for c in dict.fromkeys(coding["coder"]) if c != REFERENCE]
-    if len(coders) < 2:
-        return None
-    try:
-        return agreement(coding, coders[0], coders[1])
-    except ValueError:
-        return None
+    """Agreement (point estimates) between the first pair of coders with turns in common
+    (:func:`analysis.measures.agreement.coder_pairs`); None when no two coders overlap."""
+    pairs = coder_pairs(coding)
+    return agreement(coding, *pairs[0], n_boot=0) if pairs else None
 
 
 def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"), n_boot: int = 1000,

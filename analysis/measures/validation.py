@@ -55,7 +55,8 @@ from analysis.stats.intervals import wilson as wilson_interval  # Wilson (1927) 
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
 from analysis.measures.theme_scores import theme_hits
-from analysis.measures.coding import load_coding, load_quote_coding, load_sample, reference_codes
+from analysis.measures.adjudication import load_adjudication, reference_table
+from analysis.measures.coding import load_coding, load_quote_coding, load_sample
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
 from analysis.measures.theme_splits import split_map
@@ -294,19 +295,24 @@ SCOPES = ("random", "all")
 
 
 def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | None = None,
-                 coding: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
+                 coding: pd.DataFrame | None = None, themes=None,
+                 adjudication: pd.DataFrame | None = None) -> pd.DataFrame:
     """The v2 sample joined to its reference codes and to the corpus turns.
 
     One row per coded turn: the sample's columns (stratum, inclusion probability, split),
-    the reference codes (:func:`analysis.measures.coding.reference_codes`), and the turn's
-    ``lang``, ``text``, ``text_availability``. Turns not yet coded are left out.
+    the reference codes (:func:`analysis.measures.adjudication.reference_table`: one coder's,
+    the coders' agreed or the adjudicated code; ``adjudication`` defaults to
+    ``corpus/themes/adjudication.csv``), and the turn's ``lang``, ``text``,
+    ``text_availability``. Turns not yet coded are left out. ``attrs["pending"]``: the
+    disagreements not adjudicated yet (their first coder's code is used).
     """
     turns = load_corpus() if turns is None else turns
     themes = list(themes or ThemeMatcher().themes_)
     sample = load_sample() if sample is None else sample
     coding = load_coding(themes=themes) if coding is None else coding
-    codes = reference_codes(coding)
-    merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes]],
+    adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
+    codes = reference_table(coding, adjudication, themes)
+    merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes, "adjudicated", "pending"]],
                           on=["doc_id", "turn_id"], how="inner")
     if merged.empty:
         raise ValueError("no turn of corpus/themes/sample.csv is coded yet in corpus/themes/coding.csv")
@@ -320,7 +326,9 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
         raise ValueError(f"{len(changed)} coded turn(s) changed since the sample was drawn (token counts differ; e.g. "
                          f"{changed[0][0]} #{changed[0][1]}): the turns were re-segmented, so their codes may belong "
                          "to other text; re-code them or restore the extraction they were coded on")
-    return _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+    out = _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+    out.attrs.update(pending=int(merged["pending"].sum()), adjudicated=int(merged["adjudicated"].sum()))
+    return out
 
 
 def _attach_turns(coded: pd.DataFrame, turns: pd.DataFrame, themes) -> pd.DataFrame:
