@@ -259,3 +259,32 @@ def test_learned_model_scores_each_development_interview_without_seeing_it():
     assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
     rules = pd.DataFrame({"X": 0}, index=coded.index)
     assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
+
+
+def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
+    from analysis.measures.sampling import frame_design
+    from analysis.measures.validation import validation_report
+    # Frame F1 (10 turns: 8 'none', 2 seed-word X): 2 random turns fell in 'none', then 1 of the
+    # 2 X turns: pi = 2/8 and 1/2; weights 4, 4, 2 (sum 10 = N_1); random stratum 2 of 10.
+    # Frame F2 (4 turns, all 'none'): 2 random turns, pi = 2/4, weights 2, 2 (sum 4); random 2 of 4.
+    sample = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"], "turn_id": [1, 2, 3, 1, 2],
+                           "frame": ["F1", "F1", "F1", "F2", "F2"],
+                           "stratum": ["random", "random", "seedword:X", "random", "random"],
+                           "inclusion_probability": [0.25, 0.25, 0.5, 0.5, 0.5]})
+    design = frame_design(sample)
+    assert design["weight"].tolist() == [4, 4, 2, 2, 2]
+    assert design.groupby("frame")["weight"].sum().to_dict() == {"F1": 10, "F2": 4}  # Horvitz-Thompson: N_f
+    assert design["random_probability"].tolist()[:2] == [0.2, 0.2] and math.isnan(design["random_weight"].iat[2])
+    assert design["random_weight"].tolist()[3:] == [2, 2] and design["random_weight"].iat[0] == 5
+    # Codes X and the rules' output: F1 r1 (1, 1), F1 r2 (0, 1), F1 seed (1, 0), F2 a (1, 1), F2 b (0, 0).
+    # All strata: TP = 4 + 2 = 6, FP = 4, FN = 2 -> precision 0.6, recall 0.75 (sum of both frames' totals).
+    # Random strata: TP = 5 + 2 = 7, FP = 5, FN = 0 -> precision 7/12 (unweighted it would be 2/3).
+    coded = design.assign(split="test", X=[1, 0, 1, 1, 0])
+    coded.attrs["themes"] = ["X"]
+    monkeypatch.setattr("analysis.measures.validation.instrument_predictions",
+                        lambda c, model=True, seed=0: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
+    report = validation_report(coded, model=False).set_index(["scope", "theme"])
+    assert report.loc[("all", "X"), "precision"] == pytest.approx(0.6)
+    assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)
+    assert report.loc[("random", "X"), "precision"] == pytest.approx(7 / 12)
+    assert report.loc[("random", "X"), "recall"] == pytest.approx(1.0)

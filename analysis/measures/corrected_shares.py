@@ -7,12 +7,14 @@ Rogan-Gladen estimator (:func:`analysis.stats.measurement.rogan_gladen`; Rogan a
 (Se + Sp - 1), clipped to [0, 1].
 
 * Se and Sp: of the context rules, on every coded turn of the v2 sample, design-weighted
-  (1 / inclusion probability), development and test interviews together (the correction
+  (1 / inclusion probability in the turn's own frame; the frames cover disjoint documents,
+  so their Horvitz-Thompson totals add: :func:`analysis.measures.sampling.frame_design`),
+  development and test interviews together (the correction
   needs the best estimate of the error rates; tuning used development turns only).
 * Interval: a percentile bootstrap (Efron and Tibshirani 1993, ch. 13) that redraws both
   sources of error in each replicate: the group's turns (sampling uncertainty; for a 0/1
   flag the bootstrap mean of n turns is Binomial(n, q) / n, drawn directly) and the coded
-  turns, with replacement within each sampling stratum (validation uncertainty), from
+  turns, with replacement within each sampling stratum of each frame (validation uncertainty), from
   which Se and Sp are recomputed. Replicates where Se + Sp <= 1 give no estimate; their
   share is reported (``undefined_share``). Known limit: a group with no flagged turn
   (apparent share 0) gets the interval [0, 0] because every turn resample is 0 too; read it
@@ -65,11 +67,15 @@ def theme_reliability(report: pd.DataFrame, agreement: pd.DataFrame | None = Non
 
 def _validation_draws(coded: pd.DataFrame, predicted: pd.DataFrame, themes, n_boot: int, rng) -> tuple:
     """Se and Sp per theme: the point estimates and ``n_boot`` stratified bootstrap replicates."""
-    weights = design_weights(coded["inclusion_probability"])
+    weights = (coded["weight"].to_numpy() if "weight" in coded.columns
+               else design_weights(coded["inclusion_probability"]))
     truth = coded[themes].to_numpy().astype(bool)
     pred = predicted[themes].to_numpy().astype(bool)
     point = np.array([sensitivity_specificity(truth[:, j], pred[:, j], weights) for j in range(len(themes))])
-    strata = [np.flatnonzero(coded["stratum"].to_numpy() == s) for s in sorted(set(coded["stratum"]))]
+    # sampling strata: (frame, stratum) where frames are known (frames are drawn independently)
+    label = (coded["frame"].astype(str) + "|" + coded["stratum"].astype(str) if "frame" in coded.columns
+             else coded["stratum"].astype(str)).to_numpy()
+    strata = [np.flatnonzero(label == s) for s in sorted(set(label))]
     se = np.empty((n_boot, len(themes)))
     sp = np.empty((n_boot, len(themes)))
     for b in range(n_boot):

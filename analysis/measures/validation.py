@@ -58,6 +58,7 @@ from analysis.measures.theme_scores import theme_hits
 from analysis.measures.adjudication import load_adjudication, reference_table
 from analysis.measures.coding import load_coding, load_quote_coding, load_sample
 from analysis.measures.rule_hits import rule_theme_hits
+from analysis.measures.sampling import frame_design
 from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
 from analysis.measures.theme_splits import split_map
 from analysis.stats.measurement import design_weights, weighted_metrics
@@ -308,7 +309,7 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
     """
     turns = load_corpus() if turns is None else turns
     themes = list(themes or ThemeMatcher().themes_)
-    sample = load_sample() if sample is None else sample
+    sample = frame_design(load_sample() if sample is None else sample)
     coding = load_coding(themes=themes) if coding is None else coding
     adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
     codes = reference_table(coding, adjudication, themes)
@@ -379,16 +380,20 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     """Per method (rules, model), split (development, test) and scope, per theme and micro:
     support, precision and recall with Wilson intervals, F1 (see the module docstring).
 
-    Scopes: ``random`` is the simple random stratum alone (equal weights: a simple random
-    sample of the corpus's turns, the targets' scope); ``all`` is every coded turn weighted
-    by 1 / inclusion probability (Horvitz-Thompson design weights); a researcher's coding
-    has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
+    Scopes: ``random`` is the simple random strata of the frames alone (the targets' scope),
+    each turn weighted by N_f / n_f of its frame (equal weights within a frame; across frames
+    they undo the different sampling fractions); ``all`` is every coded turn weighted by
+    1 / its inclusion probability in its own frame (Horvitz-Thompson; the frames cover
+    disjoint documents, so their totals add: :func:`analysis.measures.sampling.frame_design`);
+    a researcher's coding has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
     for each theme, decided on development turns only (:func:`choose_method`).
     """
     themes = coded.attrs["themes"]
     coded = coded.reset_index(drop=True)
     rules, model_pred, _ = instrument_predictions(coded, model=model, seed=seed)
-    weights = design_weights(coded["inclusion_probability"])
+    weights = (coded["weight"].to_numpy() if "weight" in coded.columns
+               else design_weights(coded["inclusion_probability"]))
+    random_weights = coded["random_weight"].to_numpy() if "random_weight" in coded.columns else None
     methods = {"rules": rules, **({"model": model_pred} if model_pred is not None else {})}
     chosen = (choose_method(coded, rules, model_pred, themes, weights) if model_pred is not None
               else dict.fromkeys(themes, "rules"))
@@ -402,7 +407,8 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
                     mask = mask & (coded["stratum"] == "random").to_numpy()
                 if not mask.any():
                     continue
-                w = weights[mask] if scope == "all" else None
+                w = (weights[mask] if scope == "all" else
+                     random_weights[mask] if scope == "random" and random_weights is not None else None)
                 for row in _metric_rows(coded[mask], pred[mask], w, themes, level):
                     rows.append({"method": method, "split": split, "scope": scope, **row,
                                  "chosen": "" if row["theme"] == "micro" else
