@@ -224,7 +224,7 @@ def test_a_perfect_instrument_is_not_corrected():
     table = corrected_shares(flags, coded, coded[["X"]], n_boot=50, reliable={"X": True})
     row = table.iloc[0]
     assert row["apparent"] == 0.5 and row["corrected"] == 0.5 and row["reliable"]
-    assert row["low"] <= 0.5 <= row["high"]
+    assert row["lo"] <= 0.5 <= row["hi"]
 
 
 def test_the_packet_prints_turn_text_only(tmp_corpus):

@@ -41,7 +41,7 @@ TARGET_F1 = {"compute_scarcity": 0.80, "open_source_risk": 0.80, "elections_misi
 TARGET_F1_OTHER = 0.75
 TARGET_PRECISION = 0.75
 TARGET_ALPHA = 0.67
-SHARE_COLUMNS = ["theme", "n_turns", "apparent", "corrected", "low", "high", "undefined_share", "sensitivity",
+SHARE_COLUMNS = ["theme", "n_turns", "apparent", "corrected", "lo", "hi", "undefined_share", "sensitivity",
                  "specificity", "reliable"]
 
 
@@ -118,7 +118,7 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
             defined = replicates[~np.isnan(replicates)]
             low, high = (np.quantile(defined, [tail, 1 - tail]) if defined.size else (np.nan, np.nan))
             rows.append({**dict(zip(groups, key)), "theme": theme, "n_turns": n, "apparent": q,
-                         "corrected": rogan_gladen(q, se[j], sp[j]), "low": float(low), "high": float(high),
+                         "corrected": rogan_gladen(q, se[j], sp[j]), "lo": float(low), "hi": float(high),
                          "undefined_share": 1 - defined.size / n_boot, "sensitivity": se[j], "specificity": sp[j],
                          "reliable": bool((reliable or {}).get(theme, False))})
     table = pd.DataFrame(rows, columns=[*groups, *SHARE_COLUMNS])

@@ -68,8 +68,8 @@ HAND_CODING_FILE = Path("themes") / "hand_coding.csv"
 ID_COLUMNS = ("doc_id", "turn_id", "split", "coder", "coder_type")
 SPLITS = ("dev", "heldout")
 KINDS = ("fp", "fn")
-METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_low", "precision_high",
-                  "recall", "recall_low", "recall_high", "f1"]
+METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_lo", "precision_hi",
+                  "recall", "recall_lo", "recall_hi", "f1"]
 ERROR_COLUMNS = ["doc_id", "turn_id", "role", "text_availability", "hits", "matched_terms", "kwic", "text", "note"]
 
 
@@ -158,8 +158,8 @@ def confusion_metrics(tp: int, fp: int, fn: int, tn: int, level: float = 0.95) -
     p_low, p_high = wilson_interval(tp, tp + fp, level)
     r_low, r_high = wilson_interval(tp, tp + fn, level)
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": _ratio(tp, tp + fp), "precision_low": p_low, "precision_high": p_high,
-            "recall": _ratio(tp, tp + fn), "recall_low": r_low, "recall_high": r_high,
+            "precision": _ratio(tp, tp + fp), "precision_lo": p_low, "precision_hi": p_high,
+            "recall": _ratio(tp, tp + fn), "recall_lo": r_low, "recall_hi": r_high,
             "f1": _ratio(2 * tp, 2 * tp + fp + fn)}
 
 
@@ -214,8 +214,8 @@ def evaluate(turns: pd.DataFrame | None = None, *, split: str = "heldout", hits:
     :func:`analysis.measures.theme_scores.theme_hits` on the coded turns, ``coding`` to
     :func:`load_hand_coding`. A turn is predicted positive for a theme when it has >= 1 hit.
     Returns one row per theme and a final ``micro`` row with the columns ``theme, n_turns,
-    tp, fp, fn, tn, precision, precision_low, precision_high, recall, recall_low,
-    recall_high, f1``; undefined values are NaN (see the module docstring).
+    tp, fp, fn, tn, precision, precision_lo, precision_hi, recall, recall_lo,
+    recall_hi, f1``; undefined values are NaN (see the module docstring).
     """
     merged, themes = _joined(turns, split, hits, coding)
     rows = []
@@ -290,8 +290,8 @@ def errors(theme: str, kind: str = "fp", split: str = "heldout", *, turns: pd.Da
 
 # --- v2: the instrument on the designed sample (python -m analysis validate) ----------------
 
-REPORT_COLUMNS = ["method", "split", "scope", "theme", "n_turns", "support", "precision", "precision_low",
-                  "precision_high", "recall", "recall_low", "recall_high", "f1", "chosen"]
+REPORT_COLUMNS = ["method", "split", "scope", "theme", "n_turns", "support", "precision", "precision_lo",
+                  "precision_hi", "recall", "recall_lo", "recall_hi", "f1", "chosen"]
 SCOPES = ("random", "all")
 
 
@@ -364,15 +364,24 @@ def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, seed: int
     return rules, predictions(probabilities), probabilities
 
 
+#: weighted_metrics (analysis.stats) names interval ends *_low/*_high; the tables use *_lo/*_hi
+_RENAME = {"precision_low": "precision_lo", "precision_high": "precision_hi", "recall_low": "recall_lo",
+           "recall_high": "recall_hi"}
+
+
+def _weighted(truth, pred, weights, level) -> dict:
+    return {_RENAME.get(k, k): v for k, v in weighted_metrics(truth, pred, weights, level).items()}
+
+
 def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
     rows = []
     for theme in themes:
         rows.append({"theme": theme, "n_turns": len(truth),
-                     **weighted_metrics(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
+                     **_weighted(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
     stacked_w = None if weights is None else np.tile(np.asarray(weights), len(themes))
     rows.append({"theme": "micro", "n_turns": len(truth),
-                 **weighted_metrics(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
-                                    stacked_w, level)})
+                 **_weighted(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
+                             stacked_w, level)})
     return rows
 
 
