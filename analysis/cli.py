@@ -162,6 +162,10 @@ def cmd_validate(args) -> int:
     from analysis.corpus.load import load_corpus
     from analysis.measures.validation import coded_quotes, coded_sample, validation_report
     turns = load_corpus()
+    if args.reliability:
+        from analysis.measures.reliability import instrument_reliability
+        _write_table(instrument_reliability(turns), args.format)
+        return 0
     coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)
     table = validation_report(coded, model=not args.rules_only, level=args.level)
     if coded.attrs.get("pending"):
@@ -361,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--coding", help="your own coding: CSV doc_id,quote,<one 0/1 column per theme>[,coder,note]")
     validate.add_argument("--split", choices=("development", "test", "user"), help="only this split")
     validate.add_argument("--rules-only", action="store_true", help="skip the learned model")
+    validate.add_argument("--reliability", action="store_true",
+                          help="per theme: reliable or not (alpha between coders >= 0.67 and test F1 at its target)")
     validate.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
     agree = with_format(add("agreement", cmd_agreement, "agreement between two coders of the theme sample per "
                                                          "theme: Krippendorff's alpha with a bootstrap interval, "

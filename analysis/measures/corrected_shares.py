@@ -19,9 +19,9 @@ Rogan-Gladen estimator (:func:`analysis.stats.measurement.rogan_gladen`; Rogan a
   share is reported (``undefined_share``). Known limit: a group with no flagged turn
   (apparent share 0) gets the interval [0, 0] because every turn resample is 0 too; read it
   as "no evidence in these turns", not as certainty.
-* Reliability: a theme is ``reliable`` only when it meets the targets on test interviews
-  (:func:`theme_reliability`); unreliable themes stay in the table, marked, never silently
-  plotted like the others.
+* Reliability: a theme is ``reliable`` only when its agreement and its test F1 meet the
+  targets (:func:`analysis.measures.reliability.theme_reliability`); unreliable themes stay in
+  the table, marked, never silently plotted like the others.
 """
 from __future__ import annotations
 
@@ -31,38 +31,14 @@ import pandas as pd
 from analysis.corpus.load import load_corpus
 from analysis.measures.agreement import agreement, coder_pairs
 from analysis.measures.coding import load_coding
+from analysis.measures.reliability import reliable_map, theme_reliability
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
 from analysis.text.themes import ThemeMatcher
 
-#: Targets on test interviews, random stratum (issue 11).
-TARGET_F1 = {"compute_scarcity": 0.80, "open_source_risk": 0.80, "elections_misinformation": 0.80}
-TARGET_F1_OTHER = 0.75
-TARGET_PRECISION = 0.75
-TARGET_ALPHA = 0.67
 SHARE_COLUMNS = ["theme", "n_turns", "apparent", "corrected", "lo", "hi", "undefined_share", "sensitivity",
                  "specificity", "reliable"]
-
-
-def theme_reliability(report: pd.DataFrame, agreement: pd.DataFrame | None = None) -> dict[str, bool]:
-    """``{theme: reliable}`` from a validation report (test split, random stratum, the chosen
-    method): F1 and precision at or above the targets, and Krippendorff's alpha at or above
-    :data:`TARGET_ALPHA` where an agreement table is given. Missing figures count as unreliable."""
-    rows = report[(report["split"] == "test") & (report["scope"] == "random") & (report["chosen"] == "yes")]
-    alpha = dict(zip(agreement["theme"], agreement["alpha"])) if agreement is not None else {}
-    out = {}
-    for theme in report.attrs.get("themes", sorted(set(rows["theme"]))):
-        row = rows[rows["theme"] == theme]
-        if row.empty:
-            out[theme] = False
-            continue
-        f1, precision = float(row["f1"].iat[0]), float(row["precision"].iat[0])
-        ok = f1 >= TARGET_F1.get(theme, TARGET_F1_OTHER) and precision >= TARGET_PRECISION
-        if agreement is not None:
-            ok = ok and float(alpha.get(theme, np.nan)) >= TARGET_ALPHA
-        out[theme] = bool(ok)
-    return out
 
 
 def _validation_draws(coded: pd.DataFrame, predicted: pd.DataFrame, themes, n_boot: int, rng) -> tuple:
@@ -96,7 +72,7 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
     ``flags``: one row per corpus turn with the group column(s) ``by`` and one 0/1 column per
     theme (the instrument's output). ``coded``: the coded sample (reference codes, ``stratum``,
     ``inclusion_probability``); ``coded_predicted``: the instrument's 0/1 output on those
-    turns, aligned with ``coded``. ``reliable``: ``{theme: bool}`` (:func:`theme_reliability`);
+    turns, aligned with ``coded``. ``reliable``: ``{theme: bool}`` (:func:`analysis.measures.reliability.reliable_map`);
     themes not listed are marked unreliable. One generator, ``default_rng(seed)``.
     """
     if n_boot < 1:
@@ -143,7 +119,7 @@ def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"
     coding = load_coding(themes=themes)
     coded = coded_sample(turns, coding=coding, themes=themes)
     report = validation_report(coded, model=False, level=level)
-    reliable = theme_reliability(report, coder_agreement(coding))
+    reliable = reliable_map(theme_reliability(report, coder_agreement(coding)))
     hits = rule_theme_hits(turns)
     groups = [by] if isinstance(by, str) else list(by)
     flags = pd.concat([turns.reset_index(drop=True)[groups], (hits[themes] > 0).astype(int)], axis=1)
