@@ -154,7 +154,9 @@ def test_quote_coding_errors_name_the_row(tmp_path, row, message):
 def test_validate_coding_command_on_a_small_coding(tmp_corpus, tmp_path, capsys):
     build(tmp_corpus)
     path = tmp_path / "mine.csv"
-    # seed turn 3 ('à court de GPU') is compute; turn 4 asks what the GPUs are for: coded 0 (a false positive)
+    # seed turn 3 ('à court de GPU') is compute; turn 4 asks what the GPUs are for: coded 0. The French
+    # rule compute_needs_resource_fr keeps a GPU hit only near a resource word ('court' in turn 3),
+    # so turn 4 is no longer a false positive: precision 1/1, recall 1/1.
     path.write_text("doc_id,quote," + ",".join(THEMES) + ",coder\n"
                     f"{SEED_DOC_ID},Nous sommes toujours à court de GPU [rires] ! Plus sérieusement,1,0,0,1,0,0,0,0,me\n"
                     f"{SEED_DOC_ID},à quoi servent ces GPU dans le travail quotidien de vos équipes,"
@@ -163,7 +165,7 @@ def test_validate_coding_command_on_a_small_coding(tmp_corpus, tmp_path, capsys)
     table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     compute = table[(table["theme"] == "compute_scarcity")].iloc[0]
     assert (compute["method"], compute["split"], compute["scope"]) == ("rules", "test", "researcher")
-    assert compute["precision"] == 0.5 and compute["recall"] == 1.0 and compute["support"] == 1
+    assert compute["precision"] == 1.0 and compute["recall"] == 1.0 and compute["support"] == 1
 
 
 # --- statistics -----------------------------------------------------------------------------
