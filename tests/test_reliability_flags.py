@@ -45,6 +45,9 @@ def test_the_forest_plot_marks_unreliable_themes_and_keeps_them():
                              for d, r in (("a", 1.0), ("b", 2.0)) for t in ("compute_scarcity", "talent_war")])
     fig, axes = forest(profiles, ["compute_scarcity", "talent_war"], reliable={"compute_scarcity": True})
     titles = [ax.get_title(loc="left") for ax in axes]
-    assert titles == ["compute scarcity", unreliable_label("talent war", False)] and "(unreliable)" in titles[1]
+    assert titles == ["compute scarcity", "talent war\n(unreliable)"] and unreliable_label("x", False) == "x (unreliable)"
     assert len(axes[1].lines) == len(axes[0].lines)  # drawn like the others
+    matplotlib.pyplot.close(fig)
+    fig, axes = forest(profiles, ["compute_scarcity", "talent_war"], reliable={"compute_scarcity": True}, width="one")
+    assert axes[1].get_title(loc="left").endswith("\u2020") and not axes[0].get_title(loc="left").endswith("\u2020")
     matplotlib.pyplot.close(fig)

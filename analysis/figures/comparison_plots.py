@@ -178,7 +178,8 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
     caption transcripts (host included). In two-column size the tokens behind each row
     are written at the right. ``reliable``: ``{theme: bool}``
     (:func:`analysis.measures.reliability.reliable_map`); an unreliable theme is drawn like
-    the others but its panel title says "(unreliable)" and is greyed (marked, not hidden).
+    the others but its panel title is greyed and says "(unreliable)" (a dagger in one-column
+    size): marked, not hidden.
     """
     _check(profiles, ["doc_id", "theme", "rate", "lo", "hi", "interviewee", "date", "lang", "date_mid"],
            "forest")
@@ -211,7 +212,9 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
             _rate_axis(ax.xaxis, top, ticks)
             title = theme_label(theme) if wide else SHORT_LABELS.get(theme, theme_label(theme))
             ok = True if reliable is None else bool(reliable.get(theme, False))
-            ax.set_title(unreliable_label(title, ok), loc="left", **({} if ok else {"color": NEUTRAL_COLOUR}))
+            # wide: "(unreliable)" on a second line; one column is too narrow for it: a dagger
+            marked = unreliable_label(title, ok, sep="\n") if wide else (title if ok else f"{title} \u2020")
+            ax.set_title(marked, loc="left", **({} if ok else {"color": NEUTRAL_COLOUR}))
             ax.tick_params(axis="y", length=0)
         axes[0].set_ylim(-0.7, len(docs) - 0.3)
         axes[0].set_yticks(y, docs["label"])

@@ -334,7 +334,7 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
                  f"{int(own['n_tokens'].iloc[0]):,} tokens; {own['interval'].iloc[0]}): {rates}. Dashed: median of "
                  f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown. Symmetric-log axis "
-                 "(linear below 1)." + _host_note() + " Themes marked (unreliable) miss the theme instrument's "
+                 "(linear below 1)." + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme instrument's "
                  "targets (Krippendorff's alpha >= 0.67 between two model coders, an upper bound on agreement with "
                  f"people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
 

@@ -66,9 +66,10 @@ def reliable_map(table: pd.DataFrame) -> dict[str, bool]:
     return dict(zip(table["theme"], table["reliable"].astype(bool)))
 
 
-def unreliable_label(label: str, reliable: bool) -> str:
-    """A theme's label as figures and tables show it: unreliable themes carry "(unreliable)"."""
-    return label if reliable else f"{label} (unreliable)"
+def unreliable_label(label: str, reliable: bool, sep: str = " ") -> str:
+    """A theme's label as figures and tables show it: unreliable themes carry "(unreliable)",
+    after ``sep`` (a newline in narrow panel titles)."""
+    return label if reliable else f"{label}{sep}(unreliable)"
 
 
 def instrument_reliability(turns: pd.DataFrame | None = None) -> pd.DataFrame:
