@@ -77,3 +77,31 @@ def test_adjudicate_command_lists_disagreements(tmp_corpus, capsys):
     table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert table["theme"].tolist() == ["compute_scarcity", "agi_future"]
     assert table["codes"].tolist() == ["m1=1; m2=0", "m1=0; m2=1"]
+
+
+def test_validation_sample_uses_the_reference_code_and_frame_weights():
+    from analysis.measures.validation import coded_sample
+    # two frames; turn d#2 double-coded with a disagreement on compute, adjudicated to 0
+    turns = pd.DataFrame({"doc_id": ["d", "d", "e"], "turn_id": [1, 2, 1], "speaker": "s", "role": "interviewee",
+                          "segment": "interview", "lang": "en", "text": "", "n_tokens": [10, 12, 8],
+                          "text_availability": "features"})
+    sample = pd.DataFrame({"doc_id": ["d", "d", "e"], "turn_id": [1, 2, 1], "frame": ["F1", "F1", "F2"],
+                           "stratum": "random", "frame_stratum": "none", "inclusion_probability": [0.5, 0.5, 0.25],
+                           "split": "test", "n_tokens": [10, 12, 8]})
+    zeros = dict.fromkeys(THEMES[1:], 0)
+    coding = pd.DataFrame([{"doc_id": "d", "turn_id": 1, "coder": "A", "coder_type": "model", "compute_scarcity": 1},
+                           {"doc_id": "d", "turn_id": 2, "coder": "A", "coder_type": "model", "compute_scarcity": 1},
+                           {"doc_id": "d", "turn_id": 2, "coder": "B", "coder_type": "model", "compute_scarcity": 0},
+                           {"doc_id": "e", "turn_id": 1, "coder": "C", "coder_type": "model", "compute_scarcity": 0}]
+                          ).assign(**zeros, note="")
+    coding.attrs["themes"] = THEMES
+    pending = coded_sample(turns, sample=sample, coding=coding, themes=THEMES,
+                           adjudication=pd.DataFrame(columns=ADJUDICATION_COLUMNS))
+    assert pending["compute_scarcity"].tolist() == [1, 1, 0] and pending.attrs["pending"] == 1
+    decided = coded_sample(turns, sample=sample, coding=coding, themes=THEMES, adjudication=pd.DataFrame(
+        [{"doc_id": "d", "turn_id": 2, "theme": "compute_scarcity", "adjudicator": "D", "adjudicator_type": "model",
+          "code": 0, "rule": "CS-2"}]))
+    assert decided["compute_scarcity"].tolist() == [1, 0, 0] and decided.attrs["pending"] == 0
+    # weights: 1/pi in each frame; random strata N_f / n_f (F1: 4 / 2, F2: 4 / 1)
+    assert decided["weight"].tolist() == [2, 2, 4] and decided["random_weight"].tolist() == [2, 2, 4]
+    assert decided["coder"].tolist() == ["A", "A + B", "C"]
