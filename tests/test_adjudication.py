@@ -105,3 +105,17 @@ def test_validation_sample_uses_the_reference_code_and_frame_weights():
     # weights: 1/pi in each frame; random strata N_f / n_f (F1: 4 / 2, F2: 4 / 1)
     assert decided["weight"].tolist() == [2, 2, 4] and decided["random_weight"].tolist() == [2, 2, 4]
     assert decided["coder"].tolist() == ["A", "A + B", "C"]
+
+
+def test_a_coded_turn_outside_the_sample_is_an_error():
+    from analysis.measures.validation import coded_sample
+    turns = pd.DataFrame({"doc_id": ["d", "d"], "turn_id": [1, 2], "speaker": "s", "role": "interviewee",
+                          "segment": "interview", "lang": "en", "text": "", "n_tokens": [10, 12],
+                          "text_availability": "features"})
+    sample = pd.DataFrame({"doc_id": ["d"], "turn_id": [1], "frame": ["F1"], "stratum": "random",
+                           "frame_stratum": "none", "inclusion_probability": [0.5], "split": "test", "n_tokens": [10]})
+    coding = pd.DataFrame([{"doc_id": "d", "turn_id": t, "coder": "A", "coder_type": "model", **dict.fromkeys(THEMES, 0),
+                            "note": ""} for t in (1, 2)])
+    with pytest.raises(ValueError, match="not in corpus/themes/sample.csv"):
+        coded_sample(turns, sample=sample, coding=coding, themes=THEMES,
+                     adjudication=pd.DataFrame(columns=ADJUDICATION_COLUMNS))

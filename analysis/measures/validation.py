@@ -313,6 +313,12 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
     coding = load_coding(themes=themes) if coding is None else coding
     adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
     codes = reference_table(coding, adjudication, themes)
+    drawn = set(zip(sample["doc_id"], sample["turn_id"]))
+    stray = [k for k in zip(codes["doc_id"], codes["turn_id"]) if k not in drawn]
+    if stray:
+        raise ValueError(f"{len(stray)} coded turn(s) of corpus/themes/coding.csv are not in corpus/themes/sample.csv "
+                         f"(e.g. {stray[0][0]} #{stray[0][1]}): their inclusion probability is unknown; add them to "
+                         "the sample with their frame, or remove their coding")
     merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes, "adjudicated", "pending"]],
                           on=["doc_id", "turn_id"], how="inner")
     if merged.empty:
