@@ -163,10 +163,54 @@ def cmd_validate(args) -> int:
     from analysis.corpus.load import load_corpus
     from analysis.measures.validation import coded_quotes, coded_sample, validation_report
     turns = load_corpus()
+    if args.reliability:
+        from analysis.measures.reliability import instrument_reliability
+        _write_table(instrument_reliability(turns), args.format)
+        return 0
     coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)
     table = validation_report(coded, model=not args.rules_only, level=args.level)
+    if coded.attrs.get("pending"):
+        print(f"note: {coded.attrs['pending']} (turn, theme) disagreement(s) between coders are not adjudicated yet; "
+              "the first coder's code stands in for them (`python -m analysis adjudicate` lists them)",
+              file=sys.stderr)
     if args.split:
         table = table[table["split"] == args.split]
+    _write_table(table, args.format)
+    return 0
+
+
+def cmd_agreement(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.measures.agreement import agreement, agreement_note, coder_pairs
+    from analysis.measures.coding import load_coding
+    from analysis.text.themes import ThemeMatcher
+    if not 0 < args.level < 1:
+        raise UsageError(None, f"--level must be between 0 and 1, got {args.level}")
+    coding = load_coding(themes=ThemeMatcher().themes_)
+    if args.coders:
+        check_names(args.coders, list(dict.fromkeys(coding["coder"])), "coder")
+        pairs = [tuple(args.coders)]
+    else:
+        pairs = coder_pairs(coding)
+        if not pairs:
+            raise InputError(corpus_dir() / "themes" / "coding.csv", "no two coders coded a turn in common",
+                             hint="agreement needs turns coded by two coders (see corpus/themes/codebook.md)")
+    for a, b in pairs:
+        table = agreement(coding, a, b, n_boot=args.n_boot, level=args.level, random_state=args.random_state)
+        _write_table(table.round(4) if args.format == "csv" else table.round(3), args.format)
+        # the note travels with the table: on stdout after it, or on stderr when stdout is a CSV
+        print(agreement_note(table), file=sys.stderr if args.format == "csv" else sys.stdout)
+    return 0
+
+
+def cmd_adjudicate(args) -> int:
+    # lazy: each command imports only its own stage, so `--help` and small commands start fast
+    from analysis.measures.adjudication import disagreements, load_adjudication
+    from analysis.measures.coding import load_coding
+    from analysis.text.themes import ThemeMatcher
+    themes = ThemeMatcher().themes_
+    coding = load_coding(themes=themes)
+    table = disagreements(coding, themes, load_adjudication(themes=themes), include_done=args.all)
     _write_table(table, args.format)
     return 0
 
@@ -326,7 +370,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--coding", help="your own coding: CSV doc_id,quote,<one 0/1 column per theme>[,coder,note]")
     validate.add_argument("--split", choices=("development", "test", "user"), help="only this split")
     validate.add_argument("--rules-only", action="store_true", help="skip the learned model")
+    validate.add_argument("--reliability", action="store_true",
+                          help="per theme: reliable or not (alpha between coders >= 0.67 and test F1 at its target)")
     validate.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
+    agree = with_format(add("agreement", cmd_agreement, "agreement between two coders of the theme sample per "
+                                                         "theme: Krippendorff's alpha with a bootstrap interval, "
+                                                         "Cohen's kappa, positives per coder"))
+    agree.add_argument("--coders", nargs=2, metavar=("A", "B"),
+                       help="the two coders (default: every pair of coders with turns in common)")
+    agree.add_argument("--n-boot", type=int_in(0, 100_000, "--n-boot"), default=1000,
+                       help="bootstrap replicates for alpha's interval (default 1000; 0: none)")
+    agree.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")
+    agree.add_argument("--random-state", type=int_in(0, what="--random-state"), default=0)
+    adjudicate = with_format(add("adjudicate", cmd_adjudicate, "the (turn, theme) pairs on which coders disagree "
+                                                                "and no adjudication exists yet, with the columns "
+                                                                "of corpus/themes/adjudication.csv to fill"))
+    adjudicate.add_argument("--all", action="store_true", help="also the pairs already adjudicated")
     packet = add("packet", cmd_packet, "maintainers: print the text of sampled turns for blind coding "
                                        "(from the raw transcripts; never commit it)")
     packet.add_argument("ids", help="CSV with doc_id,turn_id columns")

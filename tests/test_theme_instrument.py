@@ -18,7 +18,8 @@ from analysis.corpus.features import turn_features, write_features
 from analysis.corpus.load import load_corpus
 from analysis.ingest.build import build, rebuild_catalog
 from analysis.ingest.coding_packet import coding_packet
-from analysis.measures.coding import agreement, load_quote_coding, locate_quote, normalise_quote, reference_codes
+from analysis.measures.agreement import agreement
+from analysis.measures.coding import load_quote_coding, locate_quote, normalise_quote
 from analysis.measures.corrected_shares import corrected_shares
 from analysis.measures.rule_hits import StaleRulesError, rule_theme_hits
 from analysis.measures.sampling import design_sample
@@ -153,7 +154,9 @@ def test_quote_coding_errors_name_the_row(tmp_path, row, message):
 def test_validate_coding_command_on_a_small_coding(tmp_corpus, tmp_path, capsys):
     build(tmp_corpus)
     path = tmp_path / "mine.csv"
-    # seed turn 3 ('à court de GPU') is compute; turn 4 asks what the GPUs are for: coded 0 (a false positive)
+    # seed turn 3 ('à court de GPU') is compute; turn 4 asks what the GPUs are for: coded 0. The French
+    # rule compute_needs_resource_fr keeps a GPU hit only near a resource word ('court' in turn 3),
+    # so turn 4 is no longer a false positive: precision 1/1, recall 1/1.
     path.write_text("doc_id,quote," + ",".join(THEMES) + ",coder\n"
                     f"{SEED_DOC_ID},Nous sommes toujours à court de GPU [rires] ! Plus sérieusement,1,0,0,1,0,0,0,0,me\n"
                     f"{SEED_DOC_ID},à quoi servent ces GPU dans le travail quotidien de vos équipes,"
@@ -162,7 +165,7 @@ def test_validate_coding_command_on_a_small_coding(tmp_corpus, tmp_path, capsys)
     table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     compute = table[(table["theme"] == "compute_scarcity")].iloc[0]
     assert (compute["method"], compute["split"], compute["scope"]) == ("rules", "test", "researcher")
-    assert compute["precision"] == 0.5 and compute["recall"] == 1.0 and compute["support"] == 1
+    assert compute["precision"] == 1.0 and compute["recall"] == 1.0 and compute["support"] == 1
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -214,8 +217,6 @@ def test_agreement_against_hand_computed_kappa():
     assert row["kappa"] == pytest.approx(0.5) and row["agreement"] == 0.75
     # alpha: 8 values (three 1s, five 0s); D_o = 2/8, D_e = 2*3*5/(8*7) = 30/56 -> 1 - 14/30 = 8/15
     assert row["alpha"] == pytest.approx(8 / 15)
-    assert reference_codes(pd.concat([coding, coding.iloc[[1]].assign(coder="reference", X=0)]))["X"].tolist() == \
-        [1, 0, 0, 0]
 
 
 def test_a_perfect_instrument_is_not_corrected():
@@ -225,7 +226,7 @@ def test_a_perfect_instrument_is_not_corrected():
     table = corrected_shares(flags, coded, coded[["X"]], n_boot=50, reliable={"X": True})
     row = table.iloc[0]
     assert row["apparent"] == 0.5 and row["corrected"] == 0.5 and row["reliable"]
-    assert row["low"] <= 0.5 <= row["high"]
+    assert row["lo"] <= 0.5 <= row["hi"]
 
 
 def test_the_packet_prints_turn_text_only(tmp_corpus):
@@ -260,3 +261,32 @@ def test_learned_model_scores_each_development_interview_without_seeing_it():
     assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
     rules = pd.DataFrame({"X": 0}, index=coded.index)
     assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
+
+
+def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
+    from analysis.measures.sampling import frame_design
+    from analysis.measures.validation import validation_report
+    # Frame F1 (10 turns: 8 'none', 2 seed-word X): 2 random turns fell in 'none', then 1 of the
+    # 2 X turns: pi = 2/8 and 1/2; weights 4, 4, 2 (sum 10 = N_1); random stratum 2 of 10.
+    # Frame F2 (4 turns, all 'none'): 2 random turns, pi = 2/4, weights 2, 2 (sum 4); random 2 of 4.
+    sample = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"], "turn_id": [1, 2, 3, 1, 2],
+                           "frame": ["F1", "F1", "F1", "F2", "F2"],
+                           "stratum": ["random", "random", "seedword:X", "random", "random"],
+                           "inclusion_probability": [0.25, 0.25, 0.5, 0.5, 0.5]})
+    design = frame_design(sample)
+    assert design["weight"].tolist() == [4, 4, 2, 2, 2]
+    assert design.groupby("frame")["weight"].sum().to_dict() == {"F1": 10, "F2": 4}  # Horvitz-Thompson: N_f
+    assert design["random_probability"].tolist()[:2] == [0.2, 0.2] and math.isnan(design["random_weight"].iat[2])
+    assert design["random_weight"].tolist()[3:] == [2, 2] and design["random_weight"].iat[0] == 5
+    # Codes X and the rules' output: F1 r1 (1, 1), F1 r2 (0, 1), F1 seed (1, 0), F2 a (1, 1), F2 b (0, 0).
+    # All strata: TP = 4 + 2 = 6, FP = 4, FN = 2 -> precision 0.6, recall 0.75 (sum of both frames' totals).
+    # Random strata: TP = 5 + 2 = 7, FP = 5, FN = 0 -> precision 7/12 (unweighted it would be 2/3).
+    coded = design.assign(split="test", X=[1, 0, 1, 1, 0])
+    coded.attrs["themes"] = ["X"]
+    monkeypatch.setattr("analysis.measures.validation.instrument_predictions",
+                        lambda c, model=True, seed=0: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
+    report = validation_report(coded, model=False).set_index(["scope", "theme"])
+    assert report.loc[("all", "X"), "precision"] == pytest.approx(0.6)
+    assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)
+    assert report.loc[("random", "X"), "precision"] == pytest.approx(7 / 12)
+    assert report.loc[("random", "X"), "recall"] == pytest.approx(1.0)

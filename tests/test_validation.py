@@ -62,10 +62,10 @@ def test_undefined_metrics_are_nan_not_zero(example):
     y = table.loc["Y"]                           # nothing coded, nothing flagged
     assert (y.tp, y.fp, y.fn, y.tn) == (0, 0, 0, 10)
     assert math.isnan(y.precision) and math.isnan(y.recall) and math.isnan(y.f1)
-    assert math.isnan(y.precision_low) and math.isnan(y.recall_high)
+    assert math.isnan(y.precision_lo) and math.isnan(y.recall_hi)
     z = table.loc["Z"]                           # coded twice, never flagged: precision undefined, recall 0
     assert math.isnan(z.precision) and z.recall == 0 and z.f1 == 0
-    assert z.recall_low == 0 and z.recall_high == pytest.approx(0.6576, abs=1e-4)
+    assert z.recall_lo == 0 and z.recall_hi == pytest.approx(0.6576, abs=1e-4)
 
 
 def test_wilson_interval_values_by_hand():
@@ -76,7 +76,7 @@ def test_wilson_interval_values_by_hand():
     assert wilson_interval(0, 2) == (0.0, pytest.approx(0.6576, abs=1e-4))
     assert all(math.isnan(v) for v in wilson_interval(0, 0))
     m = confusion_metrics(3, 2, 1, 4)
-    assert (m["precision_low"], m["precision_high"]) == (pytest.approx(0.2307, abs=1e-4),
+    assert (m["precision_lo"], m["precision_hi"]) == (pytest.approx(0.2307, abs=1e-4),
                                                          pytest.approx(0.8824, abs=1e-4))
 
 

@@ -23,6 +23,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from analysis.figures.export import (HIGHLIGHT_COLOUR, NEUTRAL_COLOUR, figure_style, new_figure, text_colour,
                                      theme_style)
 from analysis.figures.theme_plots import theme_label
+from analysis.measures.reliability import unreliable_label
 
 
 #: Label positions tried around a point, in order: (dx, dy) in points, horizontal and
@@ -167,14 +168,18 @@ def _marker_face(speech: str, colour: str) -> str:
 
 # --- plots ------------------------------------------------------------------------------
 
-def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, width: str = "two"):
+def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, width: str = "two",
+           reliable: dict | None = None):
     """Each interview's rate per theme with its interval (one panel per theme), the seed highlighted.
 
     Rows are interviews in date order, the same in every panel; the x axis is
     symmetric-log (linear up to 1 per 1,000 tokens). The dashed line is the median of
     the other interviews. Filled dots: the executive's own turns; open dots: whole
     caption transcripts (host included). In two-column size the tokens behind each row
-    are written at the right.
+    are written at the right. ``reliable``: ``{theme: bool}``
+    (:func:`analysis.measures.reliability.reliable_map`); an unreliable theme is drawn like
+    the others but its panel title is greyed and says "(unreliable)" (a dagger in one-column
+    size): marked, not hidden.
     """
     _check(profiles, ["doc_id", "theme", "rate", "lo", "hi", "interviewee", "date", "lang", "date_mid"],
            "forest")
@@ -205,7 +210,11 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
             ax.set_xscale("symlog", linthresh=1, linscale=0.6)
             ax.set_xlim(-0.05, top * 1.15)
             _rate_axis(ax.xaxis, top, ticks)
-            ax.set_title(theme_label(theme) if wide else SHORT_LABELS.get(theme, theme_label(theme)), loc="left")
+            title = theme_label(theme) if wide else SHORT_LABELS.get(theme, theme_label(theme))
+            ok = True if reliable is None else bool(reliable.get(theme, False))
+            # wide: "(unreliable)" on a second line; one column is too narrow for it: a dagger
+            marked = unreliable_label(title, ok, sep="\n") if wide else (title if ok else f"{title} \u2020")
+            ax.set_title(marked, loc="left", **({} if ok else {"color": NEUTRAL_COLOUR}))
             ax.tick_params(axis="y", length=0)
         axes[0].set_ylim(-0.7, len(docs) - 0.3)
         axes[0].set_yticks(y, docs["label"])

@@ -25,6 +25,7 @@ from analysis.figures.topic_plots import prevalence_over_time, seed_in_space, se
 from analysis.measures import dynamics
 from analysis.measures.dynamics import introduction_shares, left_out_documents
 from analysis.measures.frequencies import normalised_bag, term_frequencies
+from analysis.measures.reliability import instrument_reliability, reliable_map
 from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.models import topic_corpus, topic_results
 from analysis.models.topic_results import theme_check
@@ -310,7 +311,12 @@ def _host_note() -> str:
 def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
                  seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0):
     prof = comparisons.executive_profiles(n_boot=n_boot, random_state=random_state)
-    fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width)
+    reliability = instrument_reliability()
+    reliable = reliable_map(reliability)
+    fig, _ = comparison_plots.forest(prof, themes, highlight=seed_doc, width=width, reliable=reliable)
+    flagged = reliability[reliability["theme"].isin(themes) & ~reliability["reliable"]]
+    marks = ("; ".join(f"{comparison_plots.theme_label(t)}: {r}" for t, r in zip(flagged["theme"], flagged["reason"]))
+             or "none")
     own = prof[prof["doc_id"] == seed_doc].set_index("theme")
     whole = prof.drop_duplicates("doc_id")
     n_chunked = int((whole["speech"] == "whole conversation").sum())
@@ -328,7 +334,9 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
                  f"{int(own['n_tokens'].iloc[0]):,} tokens; {own['interval'].iloc[0]}): {rates}. Dashed: median of "
                  f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown. Symmetric-log axis "
-                 "(linear below 1)." + _host_note())
+                 "(linear below 1)." + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme instrument's "
+                 "targets (Krippendorff's alpha >= 0.67 between two model coders, an upper bound on agreement with "
+                 f"people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
 
 
 @sized_figure("theme_heatmap")

@@ -6,11 +6,9 @@ researcher's own coding located by quotes.
 * ``corpus/themes/coding.csv`` (:func:`load_coding`): one row per turn and coder:
   ``doc_id, turn_id, coder, coder_type, <one 0/1 column per theme>, note``. ``coder_type`` is
   ``human``, ``model`` (a language model coding from the codebook) or ``program``: a
-  model or a program is never called human. The coder ``reference`` holds adjudicated
-  codes; :func:`reference_codes` uses it where present, else the first coder listed.
-* Agreement (:func:`agreement`) on the turns two coders coded: Krippendorff's alpha,
-  nominal (Krippendorff 2019, *Content Analysis*, ch. 12; the ``krippendorff`` package) and
-  Cohen's kappa (Cohen 1960; ``sklearn.metrics.cohen_kappa_score``), per theme.
+  model or a program is never called human. A turn's reference code (one coder's, the
+  coders' agreed code or an adjudicator's) is built by :mod:`analysis.measures.adjudication`.
+* Agreement between coders: :mod:`analysis.measures.agreement`.
 * A researcher's coding (:func:`load_quote_coding`): ``doc_id, quote, <themes>`` and optional
   ``coder, note``; the quote (>= 8 words, verbatim) finds its turn after Unicode NFKC,
   case folding and whitespace collapsing (:func:`normalise_quote`). Running text exists only
@@ -22,10 +20,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
@@ -35,7 +31,6 @@ SAMPLE_FILE = Path("themes") / "sample.csv"
 CODING_FILE = Path("themes") / "coding.csv"
 CODING_ID_COLUMNS = ("doc_id", "turn_id", "coder", "coder_type")
 CODER_TYPES = ("human", "model", "program")
-REFERENCE = "reference"
 MIN_QUOTE_WORDS = 8
 _SPACE = re.compile(r"\s+")
 
@@ -108,40 +103,6 @@ def load_coding(path=None, *, themes) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[*CODING_ID_COLUMNS, *themes, "note"])
     table.attrs["themes"] = list(themes)
     return table
-
-
-def reference_codes(coding: pd.DataFrame) -> pd.DataFrame:
-    """One row per turn: the ``reference`` coder's codes where present, else the first coder listed."""
-    ranked = coding.assign(_rank=(coding["coder"] != REFERENCE).astype(int), _order=np.arange(len(coding)))
-    ranked = ranked.sort_values(["_rank", "_order"]).drop_duplicates(["doc_id", "turn_id"])
-    out = ranked.sort_values("_order").drop(columns=["_rank", "_order"]).reset_index(drop=True)
-    out.attrs = dict(coding.attrs)
-    return out
-
-
-def agreement(coding: pd.DataFrame, coder_a: str, coder_b: str, themes=None) -> pd.DataFrame:
-    """Per theme, on the turns both coders coded: ``n_turns``, Krippendorff's alpha
-    (nominal), Cohen's kappa and raw percent agreement (NaN where undefined, e.g. when
-    neither coder ever codes the theme)."""
-    themes = list(themes or coding.attrs["themes"])
-    a = coding[coding["coder"] == coder_a].set_index(["doc_id", "turn_id"])
-    b = coding[coding["coder"] == coder_b].set_index(["doc_id", "turn_id"])
-    both = a.index.intersection(b.index)
-    if not len(both):
-        raise ValueError(f"coders {coder_a!r} and {coder_b!r} have no turn in common")
-    rows = []
-    for theme in themes:
-        x, y = a.loc[both, theme].to_numpy(), b.loc[both, theme].to_numpy()
-        if len(set(x) | set(y)) < 2:
-            alpha = kappa = np.nan
-        else:
-            alpha = float(krippendorff.alpha(reliability_data=np.vstack([x, y]).astype(float),
-                                             level_of_measurement="nominal"))
-            kappa = float(cohen_kappa_score(x, y))
-        rows.append({"theme": theme, "n_turns": len(both), "positives_a": int(x.sum()),
-                     "positives_b": int(y.sum()), "alpha": alpha, "kappa": kappa,
-                     "agreement": float(np.mean(x == y))})
-    return pd.DataFrame(rows)
 
 
 # --- a researcher's coding, located by quotes ---------------------------------------------

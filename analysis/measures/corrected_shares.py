@@ -7,19 +7,21 @@ Rogan-Gladen estimator (:func:`analysis.stats.measurement.rogan_gladen`; Rogan a
 (Se + Sp - 1), clipped to [0, 1].
 
 * Se and Sp: of the context rules, on every coded turn of the v2 sample, design-weighted
-  (1 / inclusion probability), development and test interviews together (the correction
+  (1 / inclusion probability in the turn's own frame; the frames cover disjoint documents,
+  so their Horvitz-Thompson totals add: :func:`analysis.measures.sampling.frame_design`),
+  development and test interviews together (the correction
   needs the best estimate of the error rates; tuning used development turns only).
 * Interval: a percentile bootstrap (Efron and Tibshirani 1993, ch. 13) that redraws both
   sources of error in each replicate: the group's turns (sampling uncertainty; for a 0/1
   flag the bootstrap mean of n turns is Binomial(n, q) / n, drawn directly) and the coded
-  turns, with replacement within each sampling stratum (validation uncertainty), from
+  turns, with replacement within each sampling stratum of each frame (validation uncertainty), from
   which Se and Sp are recomputed. Replicates where Se + Sp <= 1 give no estimate; their
   share is reported (``undefined_share``). Known limit: a group with no flagged turn
   (apparent share 0) gets the interval [0, 0] because every turn resample is 0 too; read it
   as "no evidence in these turns", not as certainty.
-* Reliability: a theme is ``reliable`` only when it meets the targets on test interviews
-  (:func:`theme_reliability`); unreliable themes stay in the table, marked, never silently
-  plotted like the others.
+* Reliability: a theme is ``reliable`` only when its agreement and its test F1 meet the
+  targets (:func:`analysis.measures.reliability.theme_reliability`); unreliable themes stay in
+  the table, marked, never silently plotted like the others.
 """
 from __future__ import annotations
 
@@ -27,48 +29,29 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.coding import REFERENCE, agreement, load_coding
+from analysis.measures.agreement import agreement, coder_pairs
+from analysis.measures.coding import load_coding
+from analysis.measures.reliability import reliable_map, theme_reliability
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
 from analysis.text.themes import ThemeMatcher
 
-#: Targets on test interviews, random stratum (issue 11).
-TARGET_F1 = {"compute_scarcity": 0.80, "open_source_risk": 0.80, "elections_misinformation": 0.80}
-TARGET_F1_OTHER = 0.75
-TARGET_PRECISION = 0.75
-TARGET_ALPHA = 0.67
-SHARE_COLUMNS = ["theme", "n_turns", "apparent", "corrected", "low", "high", "undefined_share", "sensitivity",
+SHARE_COLUMNS = ["theme", "n_turns", "apparent", "corrected", "lo", "hi", "undefined_share", "sensitivity",
                  "specificity", "reliable"]
-
-
-def theme_reliability(report: pd.DataFrame, agreement: pd.DataFrame | None = None) -> dict[str, bool]:
-    """``{theme: reliable}`` from a validation report (test split, random stratum, the chosen
-    method): F1 and precision at or above the targets, and Krippendorff's alpha at or above
-    :data:`TARGET_ALPHA` where an agreement table is given. Missing figures count as unreliable."""
-    rows = report[(report["split"] == "test") & (report["scope"] == "random") & (report["chosen"] == "yes")]
-    alpha = dict(zip(agreement["theme"], agreement["alpha"])) if agreement is not None else {}
-    out = {}
-    for theme in report.attrs.get("themes", sorted(set(rows["theme"]))):
-        row = rows[rows["theme"] == theme]
-        if row.empty:
-            out[theme] = False
-            continue
-        f1, precision = float(row["f1"].iat[0]), float(row["precision"].iat[0])
-        ok = f1 >= TARGET_F1.get(theme, TARGET_F1_OTHER) and precision >= TARGET_PRECISION
-        if agreement is not None:
-            ok = ok and float(alpha.get(theme, np.nan)) >= TARGET_ALPHA
-        out[theme] = bool(ok)
-    return out
 
 
 def _validation_draws(coded: pd.DataFrame, predicted: pd.DataFrame, themes, n_boot: int, rng) -> tuple:
     """Se and Sp per theme: the point estimates and ``n_boot`` stratified bootstrap replicates."""
-    weights = design_weights(coded["inclusion_probability"])
+    weights = (coded["weight"].to_numpy() if "weight" in coded.columns
+               else design_weights(coded["inclusion_probability"]))
     truth = coded[themes].to_numpy().astype(bool)
     pred = predicted[themes].to_numpy().astype(bool)
     point = np.array([sensitivity_specificity(truth[:, j], pred[:, j], weights) for j in range(len(themes))])
-    strata = [np.flatnonzero(coded["stratum"].to_numpy() == s) for s in sorted(set(coded["stratum"]))]
+    # sampling strata: (frame, stratum) where frames are known (frames are drawn independently)
+    label = (coded["frame"].astype(str) + "|" + coded["stratum"].astype(str) if "frame" in coded.columns
+             else coded["stratum"].astype(str)).to_numpy()
+    strata = [np.flatnonzero(label == s) for s in sorted(set(label))]
     se = np.empty((n_boot, len(themes)))
     sp = np.empty((n_boot, len(themes)))
     for b in range(n_boot):
@@ -89,7 +72,7 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
     ``flags``: one row per corpus turn with the group column(s) ``by`` and one 0/1 column per
     theme (the instrument's output). ``coded``: the coded sample (reference codes, ``stratum``,
     ``inclusion_probability``); ``coded_predicted``: the instrument's 0/1 output on those
-    turns, aligned with ``coded``. ``reliable``: ``{theme: bool}`` (:func:`theme_reliability`);
+    turns, aligned with ``coded``. ``reliable``: ``{theme: bool}`` (:func:`analysis.measures.reliability.reliable_map`);
     themes not listed are marked unreliable. One generator, ``default_rng(seed)``.
     """
     if n_boot < 1:
@@ -111,7 +94,7 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
             defined = replicates[~np.isnan(replicates)]
             low, high = (np.quantile(defined, [tail, 1 - tail]) if defined.size else (np.nan, np.nan))
             rows.append({**dict(zip(groups, key)), "theme": theme, "n_turns": n, "apparent": q,
-                         "corrected": rogan_gladen(q, se[j], sp[j]), "low": float(low), "high": float(high),
+                         "corrected": rogan_gladen(q, se[j], sp[j]), "lo": float(low), "hi": float(high),
                          "undefined_share": 1 - defined.size / n_boot, "sensitivity": se[j], "specificity": sp[j],
                          "reliable": bool((reliable or {}).get(theme, False))})
     table = pd.DataFrame(rows, columns=[*groups, *SHARE_COLUMNS])
@@ -120,15 +103,10 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
 
 
 def coder_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
-    """Agreement between the first two non-reference coders of the coding table (None if
-    fewer than two coders coded any turn in common)."""
-    coders = [c for c in dict.fromkeys(coding["coder"]) if c != REFERENCE]
-    if len(coders) < 2:
-        return None
-    try:
-        return agreement(coding, coders[0], coders[1])
-    except ValueError:
-        return None
+    """Agreement (point estimates) between the first pair of coders with turns in common
+    (:func:`analysis.measures.agreement.coder_pairs`); None when no two coders overlap."""
+    pairs = coder_pairs(coding)
+    return agreement(coding, *pairs[0], n_boot=0) if pairs else None
 
 
 def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"), n_boot: int = 1000,
@@ -141,7 +119,7 @@ def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"
     coding = load_coding(themes=themes)
     coded = coded_sample(turns, coding=coding, themes=themes)
     report = validation_report(coded, model=False, level=level)
-    reliable = theme_reliability(report, coder_agreement(coding))
+    reliable = reliable_map(theme_reliability(report, coder_agreement(coding)))
     hits = rule_theme_hits(turns)
     groups = [by] if isinstance(by, str) else list(by)
     flags = pd.concat([turns.reset_index(drop=True)[groups], (hits[themes] > 0).astype(int)], axis=1)

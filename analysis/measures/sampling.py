@@ -41,6 +41,7 @@ import pandas as pd
 
 from analysis.corpus.load import turn_counts
 from analysis.corpus.catalog import SEED_DOC_ID
+from analysis.stats.measurement import design_weights
 
 #: The seed used for the committed sample.
 SEED = 20240401
@@ -264,3 +265,42 @@ def second_coder_subsample(sample: pd.DataFrame, eligible_docs, n: int = N_SECON
     rng = np.random.default_rng(random_state)
     chosen = np.sort(rng.choice(len(pool), size=n, replace=False))
     return pool.iloc[chosen].reset_index(drop=True)
+
+
+# --- design weights across frames (issue 11) -------------------------------------------------
+
+def frame_design(sample: pd.DataFrame) -> pd.DataFrame:
+    """Each sampled turn's design weights when several frames are combined.
+
+    The sample's frames (``frame``: ``corpus-v1``, ``corpus-v2-labelled``, ...) cover
+    disjoint sets of documents and were drawn independently, each with its own inclusion
+    probabilities, so the combined sample is stratified by frame and the Horvitz-Thompson
+    estimator of a total over the union of the frames is the sum of the frames' estimators
+    (Horvitz and Thompson 1952, *JASA* 47; Lohr 2019, *Sampling: Design and Analysis*, 2nd
+    ed., ch. 3 on stratification and ch. 6 on unequal probabilities). A ratio (precision,
+    recall) is a ratio of two such totals. Two weights per turn:
+
+    * ``weight``: 1 / ``inclusion_probability`` of the turn in its own frame, for estimates
+      over every stratum of every frame;
+    * ``random_weight``: for turns of a frame's simple random stratum, 1 / (n_f / N_f), with
+      n_f the random-stratum size of frame f and N_f its number of turns; NaN for the other
+      turns. Within one frame these weights are equal (a simple random sample), across frames
+      they undo the frames' different sampling fractions. N_f is the sum of ``weight`` over
+      the frame's sampled turns: for a stratified design with pi = (r_h + m_h) / M_h this sum
+      is exactly sum_h M_h, the frame size (and, if turns are later dropped from the sample,
+      the Horvitz-Thompson estimate of the size of what remains).
+
+    Returns ``sample`` with the columns ``weight``, ``frame_size``, ``random_probability``
+    (n_f / N_f on random-stratum rows) and ``random_weight`` added.
+    """
+    if "frame" not in sample.columns:
+        raise ValueError("the sample has no 'frame' column: load it with analysis.measures.coding.load_sample")
+    out = sample.copy()
+    out["weight"] = design_weights(out["inclusion_probability"])
+    size = out.groupby("frame")["weight"].transform("sum")
+    n_random = out.groupby("frame")["stratum"].transform(lambda s: int((s == "random").sum()))
+    random = (out["stratum"] == "random").to_numpy()
+    out["frame_size"] = size
+    out["random_probability"] = np.where(random, n_random / size, np.nan)
+    out["random_weight"] = np.where(random, size / n_random.clip(lower=1), np.nan)
+    return out

@@ -55,8 +55,10 @@ from analysis.stats.intervals import wilson as wilson_interval  # Wilson (1927) 
 from analysis.core.paths import corpus_dir
 from analysis.core.textio import InputError, read_csv_table
 from analysis.measures.theme_scores import theme_hits
-from analysis.measures.coding import load_coding, load_quote_coding, load_sample, reference_codes
+from analysis.measures.adjudication import load_adjudication, reference_table
+from analysis.measures.coding import load_coding, load_quote_coding, load_sample
 from analysis.measures.rule_hits import rule_theme_hits
+from analysis.measures.sampling import frame_design
 from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
 from analysis.measures.theme_splits import split_map
 from analysis.stats.measurement import design_weights, weighted_metrics
@@ -66,8 +68,8 @@ HAND_CODING_FILE = Path("themes") / "hand_coding.csv"
 ID_COLUMNS = ("doc_id", "turn_id", "split", "coder", "coder_type")
 SPLITS = ("dev", "heldout")
 KINDS = ("fp", "fn")
-METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_low", "precision_high",
-                  "recall", "recall_low", "recall_high", "f1"]
+METRIC_COLUMNS = ["theme", "n_turns", "tp", "fp", "fn", "tn", "precision", "precision_lo", "precision_hi",
+                  "recall", "recall_lo", "recall_hi", "f1"]
 ERROR_COLUMNS = ["doc_id", "turn_id", "role", "text_availability", "hits", "matched_terms", "kwic", "text", "note"]
 
 
@@ -156,8 +158,8 @@ def confusion_metrics(tp: int, fp: int, fn: int, tn: int, level: float = 0.95) -
     p_low, p_high = wilson_interval(tp, tp + fp, level)
     r_low, r_high = wilson_interval(tp, tp + fn, level)
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": _ratio(tp, tp + fp), "precision_low": p_low, "precision_high": p_high,
-            "recall": _ratio(tp, tp + fn), "recall_low": r_low, "recall_high": r_high,
+            "precision": _ratio(tp, tp + fp), "precision_lo": p_low, "precision_hi": p_high,
+            "recall": _ratio(tp, tp + fn), "recall_lo": r_low, "recall_hi": r_high,
             "f1": _ratio(2 * tp, 2 * tp + fp + fn)}
 
 
@@ -212,8 +214,8 @@ def evaluate(turns: pd.DataFrame | None = None, *, split: str = "heldout", hits:
     :func:`analysis.measures.theme_scores.theme_hits` on the coded turns, ``coding`` to
     :func:`load_hand_coding`. A turn is predicted positive for a theme when it has >= 1 hit.
     Returns one row per theme and a final ``micro`` row with the columns ``theme, n_turns,
-    tp, fp, fn, tn, precision, precision_low, precision_high, recall, recall_low,
-    recall_high, f1``; undefined values are NaN (see the module docstring).
+    tp, fp, fn, tn, precision, precision_lo, precision_hi, recall, recall_lo,
+    recall_hi, f1``; undefined values are NaN (see the module docstring).
     """
     merged, themes = _joined(turns, split, hits, coding)
     rows = []
@@ -288,25 +290,36 @@ def errors(theme: str, kind: str = "fp", split: str = "heldout", *, turns: pd.Da
 
 # --- v2: the instrument on the designed sample (python -m analysis validate) ----------------
 
-REPORT_COLUMNS = ["method", "split", "scope", "theme", "n_turns", "support", "precision", "precision_low",
-                  "precision_high", "recall", "recall_low", "recall_high", "f1", "chosen"]
+REPORT_COLUMNS = ["method", "split", "scope", "theme", "n_turns", "support", "precision", "precision_lo",
+                  "precision_hi", "recall", "recall_lo", "recall_hi", "f1", "chosen"]
 SCOPES = ("random", "all")
 
 
 def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | None = None,
-                 coding: pd.DataFrame | None = None, themes=None) -> pd.DataFrame:
+                 coding: pd.DataFrame | None = None, themes=None,
+                 adjudication: pd.DataFrame | None = None) -> pd.DataFrame:
     """The v2 sample joined to its reference codes and to the corpus turns.
 
     One row per coded turn: the sample's columns (stratum, inclusion probability, split),
-    the reference codes (:func:`analysis.measures.coding.reference_codes`), and the turn's
-    ``lang``, ``text``, ``text_availability``. Turns not yet coded are left out.
+    the reference codes (:func:`analysis.measures.adjudication.reference_table`: one coder's,
+    the coders' agreed or the adjudicated code; ``adjudication`` defaults to
+    ``corpus/themes/adjudication.csv``), and the turn's ``lang``, ``text``,
+    ``text_availability``. Turns not yet coded are left out. ``attrs["pending"]``: the
+    disagreements not adjudicated yet (their first coder's code is used).
     """
     turns = load_corpus() if turns is None else turns
     themes = list(themes or ThemeMatcher().themes_)
-    sample = load_sample() if sample is None else sample
+    sample = frame_design(load_sample() if sample is None else sample)
     coding = load_coding(themes=themes) if coding is None else coding
-    codes = reference_codes(coding)
-    merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes]],
+    adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
+    codes = reference_table(coding, adjudication, themes)
+    drawn = set(zip(sample["doc_id"], sample["turn_id"]))
+    stray = [k for k in zip(codes["doc_id"], codes["turn_id"]) if k not in drawn]
+    if stray:
+        raise ValueError(f"{len(stray)} coded turn(s) of corpus/themes/coding.csv are not in corpus/themes/sample.csv "
+                         f"(e.g. {stray[0][0]} #{stray[0][1]}): their inclusion probability is unknown; add them to "
+                         "the sample with their frame, or remove their coding")
+    merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes, "adjudicated", "pending"]],
                           on=["doc_id", "turn_id"], how="inner")
     if merged.empty:
         raise ValueError("no turn of corpus/themes/sample.csv is coded yet in corpus/themes/coding.csv")
@@ -320,7 +333,9 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
         raise ValueError(f"{len(changed)} coded turn(s) changed since the sample was drawn (token counts differ; e.g. "
                          f"{changed[0][0]} #{changed[0][1]}): the turns were re-segmented, so their codes may belong "
                          "to other text; re-code them or restore the extraction they were coded on")
-    return _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+    out = _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+    out.attrs.update(pending=int(merged["pending"].sum()), adjudicated=int(merged["adjudicated"].sum()))
+    return out
 
 
 def _attach_turns(coded: pd.DataFrame, turns: pd.DataFrame, themes) -> pd.DataFrame:
@@ -355,15 +370,24 @@ def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, seed: int
     return rules, predictions(probabilities), probabilities
 
 
+#: weighted_metrics (analysis.stats) names interval ends *_low/*_high; the tables use *_lo/*_hi
+_RENAME = {"precision_low": "precision_lo", "precision_high": "precision_hi", "recall_low": "recall_lo",
+           "recall_high": "recall_hi"}
+
+
+def _weighted(truth, pred, weights, level) -> dict:
+    return {_RENAME.get(k, k): v for k, v in weighted_metrics(truth, pred, weights, level).items()}
+
+
 def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
     rows = []
     for theme in themes:
         rows.append({"theme": theme, "n_turns": len(truth),
-                     **weighted_metrics(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
+                     **_weighted(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
     stacked_w = None if weights is None else np.tile(np.asarray(weights), len(themes))
     rows.append({"theme": "micro", "n_turns": len(truth),
-                 **weighted_metrics(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
-                                    stacked_w, level)})
+                 **_weighted(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
+                             stacked_w, level)})
     return rows
 
 
@@ -371,16 +395,20 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     """Per method (rules, model), split (development, test) and scope, per theme and micro:
     support, precision and recall with Wilson intervals, F1 (see the module docstring).
 
-    Scopes: ``random`` is the simple random stratum alone (equal weights: a simple random
-    sample of the corpus's turns, the targets' scope); ``all`` is every coded turn weighted
-    by 1 / inclusion probability (Horvitz-Thompson design weights); a researcher's coding
-    has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
+    Scopes: ``random`` is the simple random strata of the frames alone (the targets' scope),
+    each turn weighted by N_f / n_f of its frame (equal weights within a frame; across frames
+    they undo the different sampling fractions); ``all`` is every coded turn weighted by
+    1 / its inclusion probability in its own frame (Horvitz-Thompson; the frames cover
+    disjoint documents, so their totals add: :func:`analysis.measures.sampling.frame_design`);
+    a researcher's coding has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
     for each theme, decided on development turns only (:func:`choose_method`).
     """
     themes = coded.attrs["themes"]
     coded = coded.reset_index(drop=True)
     rules, model_pred, _ = instrument_predictions(coded, model=model, seed=seed)
-    weights = design_weights(coded["inclusion_probability"])
+    weights = (coded["weight"].to_numpy() if "weight" in coded.columns
+               else design_weights(coded["inclusion_probability"]))
+    random_weights = coded["random_weight"].to_numpy() if "random_weight" in coded.columns else None
     methods = {"rules": rules, **({"model": model_pred} if model_pred is not None else {})}
     chosen = (choose_method(coded, rules, model_pred, themes, weights) if model_pred is not None
               else dict.fromkeys(themes, "rules"))
@@ -394,7 +422,8 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
                     mask = mask & (coded["stratum"] == "random").to_numpy()
                 if not mask.any():
                     continue
-                w = weights[mask] if scope == "all" else None
+                w = (weights[mask] if scope == "all" else
+                     random_weights[mask] if scope == "random" and random_weights is not None else None)
                 for row in _metric_rows(coded[mask], pred[mask], w, themes, level):
                     rows.append({"method": method, "split": split, "scope": scope, **row,
                                  "chosen": "" if row["theme"] == "micro" else
