@@ -151,26 +151,26 @@ def uptake_matrix(seed_doc=SEED_DOC_ID):
 # --- topic models (notebook 04) ------------------------------------------------------------
 # Data from analysis.models.topic_results (chosen model, prevalence, seed projection), plots from
 # analysis.figures.topic_plots. Fitted models come from the disk cache after the first run. Every
-# builder takes the notebook's parameters: kind, ks (k range), seeds, chunk_tokens, min_df
+# builder takes the notebook's parameters: kind, ks (k range), random_states, chunk_tokens, min_df
 # (None: the defaults of analysis.models.topic_results and analysis.models.topic_corpus).
 
-def _topic_params(ks, seeds, chunk_tokens, min_df):
-    return (tuple(ks or topic_results.DEFAULT_KS), tuple(seeds or topic_results.DEFAULT_SEEDS),
+def _topic_params(ks, random_states, chunk_tokens, min_df):
+    return (tuple(ks or topic_results.DEFAULT_KS), tuple(random_states or topic_results.DEFAULT_RANDOM_STATES),
             chunk_tokens or topic_corpus.DEFAULT_CHUNK_TOKENS, min_df or topic_corpus.DEFAULT_MIN_DF)
 
 
-def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
-    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
-    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, seeds, chunk_tokens, min_df)
+def _topic_setup(kind, ks, random_states, chunk_tokens, min_df):
+    ks, random_states, chunk_tokens, min_df = _topic_params(ks, random_states, chunk_tokens, min_df)
+    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, random_states, chunk_tokens, min_df)
 
 
 @figure("topic_model_selection")
-def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=1):
-    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+def topic_model_selection(ks=None, random_states=None, chunk_tokens=None, min_df=None, n_jobs=1):
+    ks, random_states, chunk_tokens, min_df = _topic_params(ks, random_states, chunk_tokens, min_df)
     corpus = default_corpus(chunk_tokens, min_df)
-    table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
+    table = selection_table(corpus, ks, random_states=random_states, n_jobs=n_jobs)
     chosen = {kind: choose_k(table, kind=kind)[0] for kind in table["kind"].unique()}
-    on_fitting = select_k(corpus.matrix, corpus.terms, ks, seeds=seeds, n_jobs=n_jobs)
+    on_fitting = select_k(corpus.matrix, corpus.terms, ks, random_states=random_states, n_jobs=n_jobs)
     naive = {kind: choose_k(on_fitting, kind=kind)[0] for kind in on_fitting["kind"].unique()}
     fig, _ = selection(table, chosen, min_stability=MIN_STABILITY)
     rows = table.set_index(["kind", "k"])
@@ -179,7 +179,7 @@ def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n
                       for kind, k in chosen.items())
     fitting, heldout = split_chunks(corpus)
     return fig, (f"Choosing the number of topics over the stated range k = {', '.join(map(str, ks))}: NMF and LDA "
-                 f"fitted with {len(seeds)} random states at each k on {fitting.shape[0]:,} of the {len(corpus.chunks):,} "
+                 f"fitted with {len(random_states)} random states at each k on {fitting.shape[0]:,} of the {len(corpus.chunks):,} "
                  f"chunks of the English interviews (at least {corpus.chunk_tokens} running tokens each; "
                  f"{len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks); one chunk in "
                  f"{HOLDOUT_EVERY} of each interview ({heldout.shape[0]:,}) held out. NPMI of each topic's 10 top "
@@ -192,14 +192,14 @@ def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n
 
 
 @figure("topic_terms")
-def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+def topic_terms(kind="nmf", n=8, ks=None, random_states=None, chunk_tokens=None, min_df=None):
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     overall = topic_results.topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
     shares = dict(zip(range(chosen.k), overall["share"]))
     fig, _ = topic_plots.topic_terms(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
     rep = chosen.replication
     unreplicated = ", ".join(rep.loc[~rep["replicated"], "topic"]) or "none"
-    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (random state {chosen.seed}, the run "
+    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (random state {chosen.random_state}, the run "
                  f"closest to the other runs): each topic's {n} heaviest lemmas and their share of the topic's weight; "
                  "in brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
                  f"dictionary matches. Replication: a topic is replicated when its matched cosine in each of the other "
@@ -208,9 +208,9 @@ def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=
 
 
 @figure("topic_prevalence")
-def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=None,
+def topic_prevalence(kind="nmf", n_boot=2000, ks=None, random_states=None, chunk_tokens=None,
                      min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     table = document_topics(chosen, corpus)
     fig, _ = prevalence_over_time(topic_results.topic_prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
     sizes = corpus.chunks.groupby("doc_id").size()
@@ -222,8 +222,8 @@ def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=
 
 
 @figure("topic_themes")
-def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+def topic_themes(kind="nmf", ks=None, random_states=None, chunk_tokens=None, min_df=None):
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     weights = topic_theme_weights(chosen)
     correlation = topic_theme_correlation(document_topics(chosen, corpus), corpus)
     fig, _ = topic_plots.topic_themes(weights, correlation, chosen.labels())
@@ -234,9 +234,9 @@ def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None
 
 
 @figure("seed_in_topic_space")
-def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, seeds=None,
+def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, random_states=None,
                         chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     turns = load_corpus(docs=[seed_doc])
     placed = place_french(chosen, corpus, turns, n_boot=n_boot)
     check = theme_check(chosen, turns)
