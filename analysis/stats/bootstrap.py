@@ -189,6 +189,8 @@ def _kappas(kappa, df, groups, values, token_col) -> tuple[np.ndarray | None, st
         if not groups:
             raise ValueError("kappa='estimate' needs group= naming the interviews (e.g. 'doc_id') to measure it on")
         doc = groups[0]
+        if df.groupby(doc)[token_col].size().max() < FEW_TURNS:
+            return np.full(len(values), np.nan), f"not measured (no interview of {FEW_TURNS}+ turns)"
         table = dispersion_table(df, value_cols=values, token_col=token_col, doc=doc, min_turns=FEW_TURNS)
         return table["kappa"].to_numpy(float), (f"measured on {table['n_interviews'].iat[0]} interviews of "
                                                 f"{FEW_TURNS}+ turns ({table.attrs['method']})")
