@@ -266,7 +266,7 @@ def test_rate_intervals_names_the_interval_method_actually_used():
                             kappa={"compute_scarcity": 0.3, "talent_war": 0.05}).rename(columns={"feature": "theme"})
     assert rates["hi"].max() > RATE_CAP                           # strong bunching: an upper bound off the axis
     fig, ax = rate_intervals(rates)
-    assert "negative-binomial exact" in ax.get_xlabel() and "resamples" not in ax.get_title()
+    assert "negative-binomial exact" in ax.get_xlabel() and "resamples" not in ax.get_title(loc="left")
     assert ax.get_xlim()[1] <= RATE_CAP * 1.12
     assert any(t.get_text().startswith("to ") for t in ax.texts)   # the clipped bound is written
     long = pd.DataFrame({"doc_id": "d", "n_tokens": rng.integers(50, 150, 60).astype(float),
@@ -275,4 +275,4 @@ def test_rate_intervals_names_the_interval_method_actually_used():
                            n_boot=300).rename(columns={"feature": "theme"})
     fig, ax = rate_intervals(boot)
     assert interval_methods(boot) == "moving-block bootstrap over turns"
-    assert "moving-block bootstrap" in ax.get_xlabel() and "300 resamples" in ax.get_title()
+    assert "moving-block bootstrap" in ax.get_xlabel() and "300 resamples" in ax.get_title(loc="left")
