@@ -275,7 +275,7 @@ def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, 
     return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
                  f"through the French-English lemma glossary: {placed.projection.share_projected:.0%} of its content "
                  "tokens reached the model's vocabulary. Left: topic shares of each English interview (grey) and of "
-                 f"the seed (star; 95% interval over {g['draws']} draws that each resample its {len(placed.chunks)} "
+                 f"the seed (star; 95% bootstrap interval over {g['draws']} draws that each resample its {len(placed.chunks)} "
                  f"chunks and drop {g['drop']:.0%} of the glossary entries at random; the glossary alone moves the mix "
                  f"by a median total-variation distance of {g['tv_median']:.2f} (95th percentile {g['tv_95']:.2f}) and "
                  f"changes the dominant topic in {g['dominant_changed']:.0%} of draws). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
@@ -374,8 +374,8 @@ def theme_heatmap(width="two", seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0
     return fig, (f"Theme x interview: hits per 1,000 tokens of each of the dictionary's themes in each of the "
                  f"{len(docs)} interviews (executive's turns; whole transcript where speakers are not named), in date "
                  f"order; {_short_name(prof, seed_doc)} outlined. Colour on a symmetric-log scale; the numbers are the "
-                 "estimates (0: no hit; 0.0: below 0.05). Descriptive only, no comparison is tested here; intervals "
-                 f"are in the forest plot: the outlined row rests on {int(docs.get(seed_doc, 0)):,} tokens, the others "
+                 "estimates (0: no hit; 0.0: below 0.05). Descriptive: no comparison tested, no interval (intervals "
+                 f"are in the forest plot): the outlined row rests on {int(docs.get(seed_doc, 0)):,} tokens, the others "
                  f"on {int(others.min()):,} to {int(others.max()):,}.")
 
 
@@ -410,7 +410,9 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
     rule = "the Pineau print interview (star) left out of the means by the project's rule" if not include_seed \
         else "the Pineau interview (star) included"
     return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
-                 f"block-bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
+                 f"intervals as in the forest plot (moving-block bootstrap over turns; below {FEW_TURNS} turns, the "
+                 "negative-binomial exact interval with the measured between-turn bunching, cut at the top of the "
+                 "axis). Dashed lines and bands: mean of the interviews' rates before and "
                  f"after {cut}{release}, 95% two-stage bootstrap intervals (persons, then turns in blocks; "
                  f"{n.get('before', 0)} interviews of {persons.get('before', 0)} people before, {n.get('after', 0)} of "
                  f"{persons.get('after', 0)} after; {rule}). Change after minus before, per 1,000 tokens, with its "
@@ -493,7 +495,7 @@ def concept_keyness(width="one", seed_doc=SEED_DOC_ID, n=15):
                  "smoothing (0.5 / smaller side added to both rates). Right: Monroe, Colaresi and Quinn's log-odds z "
                  f"with an informative Dirichlet prior (pooled counts, weight {comparisons.PRIOR_WEIGHT} times the "
                  f"smaller side's size, so that rare concepts shrink). The {n} concepts with the largest |z|; colour: "
-                 "theme.")
+                 "theme. No intervals: the bars are effect sizes, the q-values the test.")
 
 
 @sized_figure("french_keyness", widths=("one",))
