@@ -28,9 +28,10 @@ The resampling design (:mod:`analysis.stats.bootstrap`)
   interval (Garwood 1936). Without a kappa, the earlier rule: the union of the exact
   Poisson interval and a cluster-robust Student-t interval over turns (linearised ratio,
   n - 1 degrees of freedom; Cochran 1977, sec. 6.4), which undercovers when hits are
-  bunched (0.57 at kappa 0.06, rate 10 per 1,000, six turns; the NB interval 0.95 or
+  bunched (0.55 at kappa 0.06, rate 10 per 1,000, six turns; the NB interval 0.95 or
   more over kappa 0.06-inf: ``python -m analysis.stats.coverage``). The corpus's themes
-  are bunched (kappa about 0.04-0.37), so with six turns the NB upper bounds are wide:
+  are bunched (maximum-likelihood kappa 0.04-0.28 per theme on the executives' turns of corpus v2,
+  the seed_theme_rates caption), so with six turns the NB upper bounds are wide:
   that is what six answers can tell. Shares of turns: Wilson (1927) score interval from
   ``scipy.stats.binomtest``. Coverage is checked by simulation (``tests/test_bootstrap.py``;
   :mod:`analysis.stats.coverage`).

@@ -134,7 +134,7 @@ def few_turns_rate_interval(hits, tokens, level: float = 0.95, per: float = 1000
     rule). The exact Poisson interval is right when hits are scattered token by token and
     the only one that is not degenerate when a theme is absent; the cluster-robust one is
     meant for hits bunched in one or two turns, but with six turns its standard error is
-    itself too noisy, and the union undercovers when hits are strongly bunched (0.64 at
+    itself too noisy, and the union undercovers when hits are strongly bunched (0.55 at
     kappa = 0.06, ``python -m analysis.stats.coverage``).
 
     ``kappa`` (a number, or one per feature): the gamma shape of the between-turn rate
