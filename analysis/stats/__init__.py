@@ -51,7 +51,8 @@ Names in every table
 at ``level``, 95% by default), ``n`` (the units the interval rests on: turns, or
 interviews for group tables; ``n_clusters`` the first-stage units), ``n_tokens``.
 Differences: ``diff``, ``lo``, ``hi`` with each side's ``rate_a``, ``rate_b``, ``n_a``,
-``n_b``. p-values ``p_value``; adjusted ones ``q_value``. ``interval`` names the method.
+``n_b``. p-values ``p_value``; adjusted ones ``q_value``. ``interval`` names the method;
+``kappa`` the between-turn bunching a few-turns rate interval used (NaN where none).
 Randomness is ``random_state`` everywhere ("seed" means the seed document only).
 
 Multiplicity (:mod:`analysis.stats.multiplicity`)
