@@ -407,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
     add("book", cmd_book, "execute the notebooks and build them into a static HTML book in output/book/")
-    topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "
+    topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over random states): its topics' "
                                        "top terms, or the chunk x topic table (French documents projected)")
     topics.add_argument("--kind", choices=("nmf", "lda"), default="nmf")
     topics.add_argument("--k", type=int_in(2, 100, "a topic model needs at least 2 topics: --k"),

@@ -7,8 +7,12 @@ from scipy.stats import binomtest
 
 from analysis.stats.bootstrap import (Interval, two_stage_replicates, bootstrap_table, rate_ci, share_ci,
                                       two_stage_difference, two_stage_table)
-from analysis.stats.coverage import few_turns_coverage, two_stage_coverage
-from analysis.stats.intervals import cluster_t, few_turns_rate_interval, poisson_exact, wilson
+from scipy.stats import nbinom
+
+from analysis.stats.coverage import few_turns_coverage, few_turns_table, two_stage_coverage
+from analysis.stats.dispersion import dispersion_table, nb_shape
+from analysis.stats.intervals import (cluster_t, effective_size, few_turns_rate_interval, negative_binomial_exact,
+                                      poisson_exact, wilson)
 from analysis.stats.keyness import absent_in, keyness_table, log_ratio, turn_test
 from analysis.stats.multiplicity import bh_adjust
 from analysis.stats.resampling import block_indices, block_length, cluster_weights, stream, within_weights
@@ -181,3 +185,100 @@ def test_two_stage_bootstrap_covers_at_nominal_level():
     out = two_stage_coverage(5.0, n_interviews=12, n_turns=30, n_sim=200, n_boot=300)
     se = np.sqrt(0.95 * 0.05 / 200)
     assert abs(out["coverage"] - 0.95) <= 3 * se
+
+
+# --- bunching: the negative-binomial interval and kappa ------------------------------------
+
+def test_negative_binomial_exact_pivots_the_nb_distribution_function():
+    level, count, tokens, size = 0.95, 4, 600.0, 0.8
+    lo, hi = negative_binomial_exact(count, tokens, size, level, per=1)
+    # at the limits, the tail probabilities are alpha/2 (scipy's NB: n = size, p = size / (size + mu))
+    mu_lo, mu_hi = lo * tokens, hi * tokens
+    assert nbinom.cdf(count, size, size / (size + mu_hi)) == pytest.approx(0.025, rel=1e-6)
+    assert nbinom.sf(count - 1, size, size / (size + mu_lo)) == pytest.approx(0.025, rel=1e-6)
+    assert negative_binomial_exact(0, tokens, size)[0] == 0.0
+    # more bunching (smaller size), wider; infinite size is Garwood's Poisson interval
+    assert negative_binomial_exact(count, tokens, 0.4)[1] > negative_binomial_exact(count, tokens, 4)[1]
+    assert np.allclose(negative_binomial_exact(count, tokens, np.inf), poisson_exact(count, tokens))
+    assert np.allclose(negative_binomial_exact(count, tokens, 1e9), poisson_exact(count, tokens), rtol=1e-4)
+    with pytest.raises(ValueError, match="positive"):
+        negative_binomial_exact(count, tokens, 0)
+
+
+def test_few_turns_interval_takes_kappa():
+    hits, tokens = [0, 3, 0, 0, 1, 0], [80, 120, 100, 90, 110, 100]
+    assert effective_size(np.full(6, 100.0), 0.5)[0] == pytest.approx(3.0)     # equal turns: n x kappa
+    assert np.allclose(few_turns_rate_interval(hits, tokens, kappa=np.inf), poisson_exact(4, 600))
+    lo, hi = few_turns_rate_interval(hits, tokens, kappa=0.2)
+    size = effective_size(np.asarray(tokens, float), 0.2)[0]
+    assert np.allclose((lo, hi), negative_binomial_exact(4, 600, size))
+    # NaN kappa (nothing measured): the union rule
+    assert np.allclose(few_turns_rate_interval(hits, tokens, kappa=np.nan), few_turns_rate_interval(hits, tokens))
+
+
+def _bunched_corpus(kappa, n_docs=40, n_turns=60, random_state=1):
+    rng = np.random.default_rng(random_state)
+    docs = np.repeat(np.arange(n_docs), n_turns)
+    tokens = rng.integers(40, 400, size=docs.size).astype(float)
+    doc_rate = rng.lognormal(np.log(6 / 1000), 0.7, size=n_docs)
+    hits = rng.poisson(doc_rate[docs] * tokens * rng.gamma(kappa, 1 / kappa, size=docs.size))
+    return docs, tokens, hits
+
+
+@pytest.mark.parametrize("kappa", [0.1, 0.3, 1.0])
+def test_nb_shape_recovers_kappa_with_interview_rates_as_means(kappa):
+    docs, tokens, hits = _bunched_corpus(kappa)
+    estimate = nb_shape(hits, tokens, docs)
+    assert estimate == pytest.approx(kappa, rel=0.2)
+    assert nb_shape(hits, tokens, docs, method="moments") == pytest.approx(kappa, rel=0.6)
+    # ignoring the interviews' own rates would mistake between-interview variation for bunching
+    assert nb_shape(hits, tokens) < estimate
+
+
+def test_nb_shape_scattered_hits_and_absent_features():
+    rng = np.random.default_rng(2)
+    tokens = rng.integers(50, 150, size=3000).astype(float)
+    hits = np.column_stack([rng.poisson(5 / 1000 * tokens), np.zeros(3000)])
+    for method in ("ml", "moments"):
+        kappa = nb_shape(hits, tokens, method=method)
+        assert kappa[0] > 20          # Poisson: no extra-Poisson variation (inf, or large by chance)
+        assert np.isnan(kappa[1])
+
+
+def test_bootstrap_table_estimates_kappa_on_long_interviews_for_few_turns_groups():
+    docs, tokens, hits = _bunched_corpus(0.2, n_docs=12, n_turns=50)
+    df = pd.DataFrame({"doc_id": [f"d{d:02d}" for d in docs], "n_tokens": tokens, "theme": hits})
+    seed = pd.DataFrame({"doc_id": "seed", "n_tokens": [100.0] * 6, "theme": [0, 3, 0, 0, 1, 0]})
+    df = pd.concat([df, seed], ignore_index=True)
+    measured = dispersion_table(df, value_cols=["theme"], min_turns=30)
+    assert measured["n_interviews"].iat[0] == 12                       # the seed does not measure its own
+    table = bootstrap_table(df, group="doc_id", value_cols=["theme"], token_col="n_tokens", kappa="estimate",
+                            n_boot=200).set_index("doc_id")
+    assert table.loc["seed", "kappa"] == pytest.approx(measured["kappa"].iat[0])
+    assert table.loc["seed", "interval"].startswith("negative-binomial exact")
+    size = effective_size(np.full(6, 100.0), measured["kappa"].iat[0])
+    assert np.allclose(table.loc["seed", ["lo", "hi"]].to_numpy(float), np.ravel(negative_binomial_exact(4, 600, size)))
+    assert np.isnan(table.loc["d00", "kappa"]) and table.loc["d00", "interval"].startswith("moving-block")
+    # without kappa, the table is what it was (no kappa column)
+    plain = bootstrap_table(df, group="doc_id", value_cols=["theme"], token_col="n_tokens", n_boot=200)
+    assert "kappa" not in plain.columns
+    with pytest.raises(ValueError, match="estimate"):
+        bootstrap_table(df, group="doc_id", value_cols=["theme"], token_col="n_tokens", kappa="measured")
+
+
+def test_nb_interval_covers_at_nominal_level_when_hits_are_bunched():
+    # six turns, strongly bunched hits (kappa 0.1, the low end of the corpus's themes), rate 10 per 1,000:
+    # the negative-binomial interval covers at 95% or above within Monte Carlo error; the union rule does not
+    nb = few_turns_coverage(10.0, kappa=0.1, n_sim=4000, random_state=7)
+    old = few_turns_coverage(10.0, kappa=0.1, n_sim=4000, random_state=7, method="union")
+    floor = 0.95 - 3 * np.sqrt(0.95 * 0.05 / 4000)
+    assert nb["coverage"] >= floor
+    assert old["coverage"] < floor
+    assert nb["median_width"] > old["median_width"]                  # the price: honest width
+
+
+def test_coverage_table_compares_methods_on_the_same_interviews():
+    table = few_turns_table(kappas=(0.2, np.inf), rates=(5.0,), turn_counts=(6,), n_sim=300)
+    assert list(table.columns[:5]) == ["n_turns", "kappa", "rate", "nb", "nb_width"]
+    inf_row = table[np.isinf(table["kappa"])].iloc[0]
+    assert inf_row["nb"] == inf_row["nb_kappa_half"] == inf_row["nb_kappa_double"]   # inf x 0.5 is inf

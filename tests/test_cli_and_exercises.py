@@ -36,7 +36,7 @@ def test_terms_command_gives_rates_by_role(seed_corpus, capsys):
     status, out, _ = _run(["terms", "--doc", "2024-04_pineau_latribune", "--by", "role", "--format", "csv"], capsys)
     table = pd.read_csv(io.StringIO(out))
     assert status == 0 and set(table["role"]) == {"interviewer", "interviewee"}
-    assert (table["per_1000"] > 0).all()
+    assert (table["rate"] > 0).all()
 
 
 def test_unknown_document_is_a_clear_error_with_status_2(seed_corpus, capsys):

@@ -84,7 +84,7 @@ def test_rates_are_per_thousand_running_tokens(seed_corpus):
     turns = load_corpus()
     table = term_frequencies(turns).set_index("term")
     assert table.loc["gpu", "count"] == 5
-    assert table.loc["gpu", "per_1000"] == pytest.approx(1000 * 5 / turns["n_tokens"].sum())
+    assert table.loc["gpu", "rate"] == pytest.approx(1000 * 5 / turns["n_tokens"].sum())
     by_role = term_frequencies(turns, by="role")
     assert by_role.groupby("role")["n_tokens"].first().sum() == turns["n_tokens"].sum()
 

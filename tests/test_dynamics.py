@@ -156,7 +156,7 @@ def test_uptake_rates_against_their_baseline(tables):
     x = row(rates, "pooled", "X")
     assert (x["n_pairs"], x["n_questions"], x["n_uptake"], x["n_answers"]) == (6, 3, 2, 4)
     assert x["uptake"] == pytest.approx(2 / 3) and x["baseline"] == pytest.approx(4 / 6)
-    assert x["uptake_low"] < x["uptake"] < x["uptake_high"]
+    assert x["lo"] < x["uptake"] < x["hi"]
     # d2 X: 2 questions, 1 uptake; answers 3 (X) and 7 (no X): baseline 1/2
     assert (row(rates, "d2", "X")["uptake"], row(rates, "d2", "X")["baseline"]) == (0.5, 0.5)
     # pooled Y: 1 question, its answer (d2 turn 3) has no Y; answers with Y: d1 4, d2 7

@@ -250,3 +250,29 @@ def test_figure_index(tmp_path):
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match="notes.json"):
         F.write_figure_index(tmp_path)
+
+
+def test_rate_intervals_names_the_interval_method_actually_used():
+    import numpy as np
+    import pandas as pd
+
+    from analysis.figures.theme_plots import RATE_CAP, interval_methods, rate_intervals
+    from analysis.stats.bootstrap import bootstrap_table
+
+    rng = np.random.default_rng(0)
+    few = pd.DataFrame({"doc_id": "seed", "n_tokens": [100.0] * 6, "compute_scarcity": [0, 3, 0, 0, 1, 0],
+                        "talent_war": [0, 0, 1, 0, 0, 0]})
+    rates = bootstrap_table(few, group="doc_id", value_cols=["compute_scarcity", "talent_war"], token_col="n_tokens",
+                            kappa={"compute_scarcity": 0.3, "talent_war": 0.05}).rename(columns={"feature": "theme"})
+    assert rates["hi"].max() > RATE_CAP                           # strong bunching: an upper bound off the axis
+    fig, ax = rate_intervals(rates)
+    assert "negative-binomial exact" in ax.get_xlabel() and "resamples" not in ax.get_title(loc="left")
+    assert ax.get_xlim()[1] <= RATE_CAP * 1.12
+    assert any(t.get_text().startswith("to ") for t in ax.texts)   # the clipped bound is written
+    long = pd.DataFrame({"doc_id": "d", "n_tokens": rng.integers(50, 150, 60).astype(float),
+                         "compute_scarcity": rng.poisson(1, 60)})
+    boot = bootstrap_table(long, group="doc_id", value_cols=["compute_scarcity"], token_col="n_tokens",
+                           n_boot=300).rename(columns={"feature": "theme"})
+    fig, ax = rate_intervals(boot)
+    assert interval_methods(boot) == "moving-block bootstrap over turns"
+    assert "moving-block bootstrap" in ax.get_xlabel() and "300 resamples" in ax.get_title(loc="left")

@@ -21,7 +21,7 @@ NON_DEFAULT = {
     "02_term_frequencies": {"COMPUTE_TERMS": ["gpu", "calcul"], "TOP_N": 7},
     "03_themes": {"THEMES": ["compute_scarcity", "talent_war"], "N_BOOT": 200, "BOOT_SEED": 1, "K": 3,
                   "ERROR_THEME": "talent_war"},
-    "04_topic_models": {"K_RANGE": [3, 5], "FULL_SWEEP": False, "SEEDS": [0, 1], "CHUNK_TOKENS": 400, "MIN_DF": 4,
+    "04_topic_models": {"K_RANGE": [3, 5], "FULL_SWEEP": False, "RANDOM_STATES": [0, 1], "CHUNK_TOKENS": 400, "MIN_DF": 4,
                         "KIND": "lda", "N_JOBS": 1, "N_BOOT": 200},
     "05_comparisons": {"SEED": OTHER, "THEMES": ["talent_war", "open_source_risk"], "FOCUS_ORG": "OpenAI",
                        "GROUP_COLUMN": "organization", "GROUP_A": "Google DeepMind", "GROUP_B": "Anthropic",
@@ -30,7 +30,7 @@ NON_DEFAULT = {
     "06_figures_for_papers": {"EXPORT": ["corpus_sizes"], "PREVIEW": "corpus_sizes"},
 }
 #: FULL_SWEEP=True fits ten values of k: made cheaper with two random starts on larger chunks.
-FULL_SWEEP = {"FULL_SWEEP": True, "SEEDS": [0, 1], "CHUNK_TOKENS": 1000, "MIN_DF": 10, "N_JOBS": 1, "N_BOOT": 100}
+FULL_SWEEP = {"FULL_SWEEP": True, "RANDOM_STATES": [0, 1], "CHUNK_TOKENS": 1000, "MIN_DF": 10, "N_JOBS": 1, "N_BOOT": 100}
 
 #: Parameters whose only allowed value in this corpus is the default, and a value refused.
 REFUSED = {"01_corpus": {"SEED": OTHER}, "02_term_frequencies": {"SEED": OTHER}, "03_themes": {"SEED": OTHER},

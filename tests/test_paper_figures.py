@@ -1,4 +1,7 @@
-"""`make figures` on an unchanged corpus rewrites identical bytes."""
+"""`make figures` on an unchanged corpus rewrites identical bytes; every caption states its inference."""
+import json
+import re
+
 from analysis.compare.comparisons import _DATA_CACHE
 from analysis.core.paths import PROJECT_ROOT
 from analysis.figures.paper import FIGURES, export_all
@@ -23,3 +26,20 @@ def test_the_committed_figure_set_is_exactly_the_registered_one():
     committed = {path.stem for path in (PROJECT_ROOT / "figures").glob("*.json")}
     assert committed == set(FIGURES), (f"not exported: {sorted(set(FIGURES) - committed)}; "
                                        f"not a paper figure: {sorted(committed - set(FIGURES))}")
+
+
+COMPARISONS = re.compile(r"no comparison tested|no difference is tested|\d+ (themes|concepts|lemmas) tested|"
+                         r"\d+ values of k compared|not a test", re.IGNORECASE)
+INTERVALS = re.compile(r"no interval|bootstrap|negative-binomial|Wilson|Poisson|standard deviation", re.IGNORECASE)
+
+
+def test_every_committed_caption_says_how_many_comparisons_and_which_interval():
+    missing = {}
+    for path in sorted((PROJECT_ROOT / "figures").glob("*.json")):
+        caption = json.loads(path.read_text(encoding="utf-8"))["caption"]
+        lacks = [what for what, pattern in (("comparisons", COMPARISONS), ("interval", INTERVALS))
+                 if not pattern.search(caption)]
+        if lacks:
+            missing[path.stem] = lacks
+        assert "2,000 resamples" not in caption or "bootstrap" in caption, path.stem
+    assert not missing, f"captions that do not state their inference: {missing}"

@@ -64,7 +64,7 @@ def test_conversion_noise_only_inserts_fillers_and_repeats_and_is_seeded():
     clean = convert.turns_to_captions(turns, noise=False)
     noisy = convert.turns_to_captions(turns)
     assert noisy == convert.turns_to_captions(turns)                       # same text, same seed
-    assert noisy != convert.turns_to_captions(turns, seed=1)
+    assert noisy != convert.turns_to_captions(turns, random_state=1)
     assert len(noisy.words) > len(clean.words)
     kept, j = [], 0                                                       # clean is a subsequence
     for word, role in zip(noisy.words, noisy.roles):
@@ -202,7 +202,7 @@ def test_duplicates_stay_on_one_side_of_the_split():
     dataset.assign_groups(episodes)
     assert copy.group == episodes[3].group and len({e.group for e in episodes}) == 10
     for seed in range(5):
-        tr, te = dataset.split_episodes(episodes, test_share=0.3, seed=seed)
+        tr, te = dataset.split_episodes(episodes, test_share=0.3, random_state=seed)
         assert not {e.group for e in tr} & {e.group for e in te}
         assert ("3" in {e.episode for e in te}) == ("copy-of-3" in {e.episode for e in te})
 

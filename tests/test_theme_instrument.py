@@ -24,6 +24,7 @@ from analysis.measures.corrected_shares import corrected_shares
 from analysis.measures.rule_hits import StaleRulesError, rule_theme_hits
 from analysis.measures.sampling import design_sample
 from analysis.measures.theme_splits import MIN_TEST_SHARE, load_splits, split_of
+from analysis.stats.intervals import wilson
 from analysis.stats.measurement import (design_weights, effective_sample_size, rogan_gladen, weighted_metrics,
                                         wilson_ci)
 from analysis.text.tokenize import count_tokens
@@ -220,13 +221,40 @@ def test_agreement_against_hand_computed_kappa():
 
 
 def test_a_perfect_instrument_is_not_corrected():
-    coded = pd.DataFrame({"X": [1, 0, 1, 0], "stratum": "random", "inclusion_probability": 0.5})
+    coded = pd.DataFrame({"doc_id": ["c1", "c1", "c2", "c2"], "X": [1, 0, 1, 0], "stratum": "random",
+                          "inclusion_probability": 0.5})
     coded.attrs["themes"] = ["X"]
     flags = pd.DataFrame({"doc_id": ["d"] * 4, "X": [1, 1, 0, 0]})
     table = corrected_shares(flags, coded, coded[["X"]], n_boot=50, reliable={"X": True})
     row = table.iloc[0]
     assert row["apparent"] == 0.5 and row["corrected"] == 0.5 and row["reliable"]
-    assert row["lo"] <= 0.5 <= row["hi"]
+    assert row["lo"] <= 0.5 <= row["hi"] and row["n"] == 4
+    # four turns of one interview: closed-form Wilson, not a bootstrap of four turns
+    assert (row["lo"], row["hi"]) == pytest.approx(wilson(2, 4))
+    assert row["interval"].startswith("Wilson")
+
+
+def test_corrected_shares_follow_the_one_resampling_design():
+    rng = np.random.default_rng(0)
+    coded = pd.DataFrame({"doc_id": np.repeat([f"c{i}" for i in range(10)], 20), "stratum": "random",
+                          "inclusion_probability": 0.5, "X": rng.integers(0, 2, 200)})
+    coded.attrs["themes"] = ["X"]
+    predicted = coded[["X"]].copy()
+    predicted.loc[rng.random(200) < 0.15, "X"] ^= 1                       # an imperfect instrument
+    flags = pd.DataFrame({"doc_id": np.repeat(["a", "b", "c", "s"], [60, 50, 40, 6]),
+                          "X": np.r_[rng.integers(0, 2, 150), np.zeros(6, int)]})
+    flags["group"] = np.where(flags["doc_id"] == "s", "seed", "others")
+    by_doc = corrected_shares(flags, coded, predicted, n_boot=300, random_state=3).set_index("doc_id")
+    assert by_doc.loc["a", "interval"].startswith("moving-block bootstrap, blocks of 4 turns")
+    assert by_doc.loc["s", "interval"].startswith("Wilson")
+    assert by_doc.loc["s", "hi"] > 0                                         # no flagged turn is not [0, 0]
+    pooled = corrected_shares(flags, coded, predicted, by="group", n_boot=300, random_state=3).set_index("group")
+    assert pooled.loc["others", "interval"].startswith("two-stage") and pooled.loc["others", "n_interviews"] == 3
+    again = corrected_shares(flags, coded, predicted, n_boot=300, random_state=3).set_index("doc_id")
+    assert again.equals(by_doc)                                              # same random_state, same numbers
+    with pytest.warns(DeprecationWarning, match="random_state"):
+        old = corrected_shares(flags, coded, predicted, n_boot=300, seed=3).set_index("doc_id")
+    assert old.equals(by_doc)
 
 
 def test_the_packet_prints_turn_text_only(tmp_corpus):
@@ -261,6 +289,11 @@ def test_learned_model_scores_each_development_interview_without_seeing_it():
     assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
     rules = pd.DataFrame({"X": 0}, index=coded.index)
     assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
+    # the random state is random_state=; the old seed= still works (validation.py passes it), with a warning
+    other = model_probabilities(coded, features, ["X"], random_state=5)
+    with pytest.warns(DeprecationWarning, match="random_state"):
+        old = model_probabilities(coded, features, ["X"], seed=5)
+    pd.testing.assert_frame_equal(old, other)
 
 
 def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):

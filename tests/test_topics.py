@@ -11,9 +11,9 @@ VOCAB = [f"w{i}" for i in range(12)]
 TOPIC_A, TOPIC_B = set(VOCAB[:6]), set(VOCAB[6:])
 
 
-def planted(n_docs=60, seed=0):
+def planted(n_docs=60, random_state=0):
     """Half the documents use only terms w0-w5, the other half only w6-w11."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     counts = np.zeros((n_docs, 12), dtype=np.int64)
     for d in range(n_docs):
         columns = np.arange(6) if d < n_docs // 2 else np.arange(6, 12)
@@ -32,7 +32,7 @@ def tmp_cache(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("kind", ["nmf", "lda"])
 def test_planted_topics_are_recovered(kind):
-    model = fit_topic_model(X, 2, kind=kind, seed=0)
+    model = fit_topic_model(X, 2, kind=kind, random_state=0)
     table = top_terms(model, VOCAB, n=6)
     found = sorted((set(group["term"]) for _, group in table.groupby("topic")), key=lambda s: min(s))
     assert found == [TOPIC_A, TOPIC_B]
@@ -74,11 +74,11 @@ def test_doc_topics_empty_document_is_nan_and_columns_checked():
 
 
 def test_seeded_and_deterministic():
-    a = components(fit_topic_model(X, 3, seed=1, use_cache=False))
-    b = components(fit_topic_model(X, 3, seed=1, use_cache=False))
-    c = components(fit_topic_model(X, 3, seed=2, use_cache=False))
+    a = components(fit_topic_model(X, 3, random_state=1, use_cache=False))
+    b = components(fit_topic_model(X, 3, random_state=1, use_cache=False))
+    c = components(fit_topic_model(X, 3, random_state=2, use_cache=False))
     assert np.array_equal(a, b)
-    assert not np.allclose(a, c)  # random init: the seed matters (NNDSVD would not)
+    assert not np.allclose(a, c)  # random init: the random state matters (NNDSVD would not)
 
 
 @pytest.mark.parametrize("k, kwargs, message", [
@@ -86,14 +86,18 @@ def test_seeded_and_deterministic():
     (13, {}, "larger than the matrix allows"),
     (2.0, {}, "must be an integer"),
     (2, {"kind": "lsa"}, "kind must be one of"),
-    (2, {"seed": -1}, "seed must be"),
+    (2, {"random_state": -1}, "random_state must be"),
     (2, {"n_components": 3}, "set the parameter 'k'"),
-    (2, {"random_state": 3}, "set the parameter 'seed'"),
     (2, {"vocabulary": VOCAB[:5]}, "vocabulary has 5"),
 ])
 def test_fit_errors(k, kwargs, message):
     with pytest.raises(ValueError, match=message):
         fit_topic_model(X, k, **kwargs)
+
+
+def test_random_state_in_select_k_params_is_refused():
+    with pytest.raises(ValueError, match="random_states"):
+        select_k(X, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), params={"nmf": {"random_state": 3}})
 
 
 def test_fit_refuses_empty_matrices():
@@ -104,17 +108,17 @@ def test_fit_refuses_empty_matrices():
 
 
 def test_cache_returns_the_same_model(tmp_cache, monkeypatch):
-    first = fit_topic_model(X, 2, seed=4, vocabulary=VOCAB)
+    first = fit_topic_model(X, 2, random_state=4, vocabulary=VOCAB)
     files = list(tmp_cache.rglob("output.pkl"))  # joblib.Memory's store: one folder per cached call
     assert len(files) == 1
 
     def no_fitting(*args):
         raise AssertionError("should have been read from the cache")
     monkeypatch.setattr(topics, "_build", no_fitting)
-    again = fit_topic_model(X, 2, seed=4, vocabulary=VOCAB)
+    again = fit_topic_model(X, 2, random_state=4, vocabulary=VOCAB)
     assert np.array_equal(components(first), components(again))
-    with pytest.raises(AssertionError, match="cache"):  # a different seed is not in the cache
-        fit_topic_model(X, 2, seed=5, vocabulary=VOCAB)
+    with pytest.raises(AssertionError, match="cache"):  # a different random state is not in the cache
+        fit_topic_model(X, 2, random_state=5, vocabulary=VOCAB)
 
 
 def test_damaged_cache_file_is_refitted(tmp_cache):
@@ -129,7 +133,7 @@ def test_damaged_cache_file_is_refitted(tmp_cache):
 
 def test_cache_key_follows_the_inputs():
     settings = topics._settings("nmf", {})
-    base = dict(vocabulary=VOCAB, kind="nmf", k=2, seed=0, settings=settings)
+    base = dict(vocabulary=VOCAB, kind="nmf", k=2, random_state=0, settings=settings)
     key = cache_key(X, **base)
     changed = X.copy().tolil()
     changed[0, 0] += 1
@@ -140,30 +144,30 @@ def test_cache_key_follows_the_inputs():
     stored_zero = X.copy()
     stored_zero.data[0] = 0
     assert cache_key(stored_zero, **base) == cache_key(sparse.csr_matrix(stored_zero.toarray()), **base)
-    for change in ({"seed": 1}, {"k": 3}, {"kind": "lda"}, {"vocabulary": VOCAB[::-1]},
+    for change in ({"random_state": 1}, {"k": 3}, {"kind": "lda"}, {"vocabulary": VOCAB[::-1]},
                    {"settings": topics._settings("nmf", {"max_iter": 50})}):
         assert cache_key(X, **{**base, **change}) != key
 
 
 def test_select_k_table_and_choice():
-    table = select_k(X, VOCAB, [3, 2], seeds=(0, 1, 2), top_n=5)
-    assert list(table.columns) == ["kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "umass_mean", "stability",
+    table = select_k(X, VOCAB, [3, 2], random_states=(0, 1, 2), top_n=5)
+    assert list(table.columns) == ["kind", "k", "n_random_states", "npmi_mean", "npmi_sd", "umass_mean", "stability",
                                    "chance_95"]
     assert table[["kind", "k"]].values.tolist() == [["nmf", 2], ["nmf", 3], ["lda", 2], ["lda", 3]]
     two = table[table["k"] == 2]
-    assert (two["stability"] > 0.95).all()  # the planted split is found by every seed
+    assert (two["stability"] > 0.95).all()  # the planted split is found by every random state
     assert (two["chance_95"] < two["stability"]).all()  # ... far above unmatched topic pairs
     assert (two["npmi_mean"] > 0).all()
     for kind in ("nmf", "lda"):
         k, reason = choose_k(table, kind=kind)
         assert k == 2 and reason.startswith(f"{kind}: k = 2")
     # cached: a second call gives the same numbers
-    pd.testing.assert_frame_equal(select_k(X, VOCAB, [2, 3], seeds=(0, 1, 2), top_n=5), table)
+    pd.testing.assert_frame_equal(select_k(X, VOCAB, [2, 3], random_states=(0, 1, 2), top_n=5), table)
 
 
 def test_select_k_errors():
-    with pytest.raises(ValueError, match="2 different seeds"):
-        select_k(X, VOCAB, [2], seeds=(0, 0))
+    with pytest.raises(ValueError, match="2 different random states"):
+        select_k(X, VOCAB, [2], random_states=(0, 0))
     with pytest.raises(ValueError, match="top_n"):
         select_k(X, VOCAB, [2], top_n=1)
     with pytest.raises(ValueError, match="model kinds"):
@@ -172,8 +176,8 @@ def test_select_k_errors():
         select_k(X, VOCAB[:11], [2])
 
 
-def _table(rows, kind="nmf", n_seeds=4):
-    return pd.DataFrame([{"kind": kind, "k": k, "n_seeds": n_seeds, "npmi_mean": npmi, "npmi_sd": sd,
+def _table(rows, kind="nmf", n_random_states=4):
+    return pd.DataFrame([{"kind": kind, "k": k, "n_random_states": n_random_states, "npmi_mean": npmi, "npmi_sd": sd,
                           "umass_mean": -1.0, "stability": stab} for k, npmi, sd, stab in rows])
 
 
@@ -204,8 +208,8 @@ def test_choose_k_needs_a_kind_when_the_table_has_two():
 
 
 def test_select_k_parallel_gives_the_same_table():
-    serial = select_k(X, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), use_cache=False)
-    parallel = select_k(X, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), use_cache=False, n_jobs=2)
+    serial = select_k(X, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), use_cache=False)
+    parallel = select_k(X, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), use_cache=False, n_jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
 
 
@@ -217,9 +221,9 @@ def test_choose_k_requires_stability_above_chance():
 
 def test_select_k_scores_npmi_on_held_out_rows():
     fitting, heldout = X[::2], X[1::2]
-    own = select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), top_n=5, use_cache=False)
-    held = select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), top_n=5, use_cache=False, heldout=heldout)
+    own = select_k(fitting, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), top_n=5, use_cache=False)
+    held = select_k(fitting, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), top_n=5, use_cache=False, heldout=heldout)
     assert own["stability"].equals(held["stability"]) and own["umass_mean"].equals(held["umass_mean"])
     assert not own["npmi_mean"].equals(held["npmi_mean"])
     with pytest.raises(ValueError, match="columns"):
-        select_k(fitting, VOCAB, [2], kinds=("nmf",), seeds=(0, 1), heldout=heldout[:, 6:])
+        select_k(fitting, VOCAB, [2], kinds=("nmf",), random_states=(0, 1), heldout=heldout[:, 6:])

@@ -11,7 +11,8 @@ an interval. Plots are in :mod:`analysis.figures.comparison_plots`.
   :func:`host_share` and :func:`mixing_effect` measure how much that matters on the
   labelled interviews.
 * **Profiles and groups.** :func:`theme_profiles` (rates per 1,000 tokens per interview,
-  moving-block bootstrap over turns, closed-form intervals for the seed's few turns);
+  moving-block bootstrap over turns, negative-binomial exact intervals with the measured
+  between-turn bunching for the seed's few turns);
   :func:`group_rates` (a group's pooled rate or mean of interview rates, two-stage
   bootstrap: persons, then turns in blocks); :func:`group_difference` (two groups, with
   p-values and Benjamini-Hochberg q-values over the themes tested);
@@ -291,18 +292,21 @@ def period_of(date: str, precision: str, cut=CHATGPT_RELEASE) -> str:
 
 
 def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_boot: int = 2000,
-                   level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
+                   level: float = 0.95, random_state: int = 0, design: str = "auto",
+                   kappa="estimate") -> pd.DataFrame:
     """Theme rates per 1,000 tokens per document with intervals, plus metadata.
 
     :func:`analysis.measures.theme_scores.theme_rates` by document (moving blocks of
-    consecutive turns; closed-form intervals below 30 turns), joined with
+    consecutive turns; below 30 turns the negative-binomial exact interval with each theme's
+    between-turn bunching ``kappa`` measured on the documents of 30+ turns, ``"estimate"``,
+    :mod:`analysis.stats.dispersion`; ``kappa=None``: the exact Poisson / cluster-t union), joined with
     :func:`document_table` and with ``date_mid`` (:func:`date_midpoint`). Pass
     :func:`executive_turns` for the executives' profiles. Chunked documents resample
     chunks of about 250 tokens, labelled ones whole turns: their intervals differ in kind.
     """
     turns = turns.reset_index(drop=True)
     rates = theme_rates(turns, by="doc_id", hits=hits, n_boot=n_boot, level=level, random_state=random_state,
-                        design=design)
+                        design=design, kappa=kappa)
     docs = document_table(turns).drop(columns=["n_tokens", "n_turns"])
     docs["date_mid"] = [date_midpoint(d, p) for d, p in zip(docs["date"], docs["date_precision"])]
     out = rates.merge(docs, on="doc_id", how="left", validate="many_to_one")

@@ -22,7 +22,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from analysis.figures.export import (HIGHLIGHT_COLOUR, NEUTRAL_COLOUR, figure_style, new_figure, text_colour,
                                      theme_style)
-from analysis.figures.theme_plots import theme_label
+from analysis.figures.theme_plots import RATE_CAP, interval_methods, theme_label
 from analysis.measures.reliability import unreliable_label
 
 
@@ -176,10 +176,12 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
     symmetric-log (linear up to 1 per 1,000 tokens). The dashed line is the median of
     the other interviews. Filled dots: the executive's own turns; open dots: whole
     caption transcripts (host included). In two-column size the tokens behind each row
-    are written at the right. ``reliable``: ``{theme: bool}``
-    (:func:`analysis.measures.reliability.reliable_map`); an unreliable theme is drawn like
-    the others but its panel title is greyed and says "(unreliable)" (a dagger in one-column
-    size): marked, not hidden.
+    are written at the right. The axis ends at the largest upper bound, at most
+    :data:`~analysis.figures.theme_plots.RATE_CAP`; intervals beyond end in an arrow. The
+    x label names the interval methods of the table's ``interval`` column. ``reliable``:
+    ``{theme: bool}`` (:func:`analysis.measures.reliability.reliable_map`); an unreliable
+    theme is drawn like the others but its panel title is greyed and says "(unreliable)"
+    (a dagger in one-column size): marked, not hidden.
     """
     _check(profiles, ["doc_id", "theme", "rate", "lo", "hi", "interviewee", "date", "lang", "date_mid"],
            "forest")
@@ -193,18 +195,22 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
     with figure_style():
         fig, axes = new_figure(width, aspect=aspect, ncols=len(themes), squeeze=False, sharey=True)
         axes = axes.ravel()
-        top = float(profiles.loc[profiles["theme"].isin(themes), "hi"].max())
+        top = min(float(profiles.loc[profiles["theme"].isin(themes), "hi"].max()), RATE_CAP)
         for k, (ax, theme) in enumerate(zip(axes, themes)):
             part = profiles[profiles["theme"] == theme].set_index("doc_id")
             others = part.drop(index=[highlight], errors="ignore")
             ax.axvline(float(np.median(others["rate"])), color=NEUTRAL_COLOUR, linestyle="--", linewidth=0.6)
             for doc, row in part.iterrows():
                 yi = ypos[doc]
+                end = min(row.hi, top * 1.15)
+                colour = HIGHLIGHT_COLOUR if doc == highlight else NEUTRAL_COLOUR
+                if row.hi > top * 1.15:
+                    ax.plot(end, yi, marker=">", color=colour, markersize=2.5, clip_on=False, zorder=3)
                 if doc == highlight:
-                    ax.plot([row.lo, row.hi], [yi, yi], color=HIGHLIGHT_COLOUR, linewidth=1.2, zorder=3)
+                    ax.plot([row.lo, end], [yi, yi], color=HIGHLIGHT_COLOUR, linewidth=1.2, zorder=3)
                     ax.plot(row.rate, yi, marker="*", color=HIGHLIGHT_COLOUR, markersize=6, zorder=4)
                 else:
-                    ax.plot([row.lo, row.hi], [yi, yi], color=NEUTRAL_COLOUR, linewidth=0.8)
+                    ax.plot([row.lo, end], [yi, yi], color=NEUTRAL_COLOUR, linewidth=0.8)
                     ax.plot(row.rate, yi, marker="o", markersize=3, color="black", markeredgewidth=0.6,
                             markerfacecolor=_marker_face(row.get("speech", ""), "black"))
             ax.set_xscale("symlog", linthresh=1, linscale=0.6)
@@ -228,8 +234,9 @@ def forest(profiles: pd.DataFrame, themes, *, highlight: str | None = None, widt
                                   textcoords="offset points", va="center", fontsize=5, color=NEUTRAL_COLOUR)
             axes[-1].annotate("tokens", (1.0, 1.0), xycoords="axes fraction", xytext=(3, 1),
                               textcoords="offset points", va="bottom", fontsize=5, color=NEUTRAL_COLOUR)
-        fig.supxlabel("hits per 1,000 tokens, 95% bootstrap interval" + (" over turns" if wide else "")
-                      + "; symmetric-log axis", fontsize=6 if wide else 5.5)
+        fig.supxlabel(f"hits per 1,000 tokens, 95% interval ({interval_methods(profiles)}); symmetric-log axis"
+                      + ("; arrow: interval beyond the axis" if (profiles["hi"] > top * 1.15).any() else ""),
+                      fontsize=6 if wide else 5.5)
         handles = _point_handles(profiles, highlight) + [
             (Line2D([], [], color=NEUTRAL_COLOUR, linestyle="--", linewidth=0.6), "median of the others")]
         fig.legend(*zip(*handles), loc="outside upper center", ncols=4 if wide else 2,
@@ -300,7 +307,7 @@ def over_time(profiles: pd.DataFrame, themes, *, cut=None, means: pd.DataFrame |
     with figure_style():
         fig, axes = new_figure(width, aspect=aspect, nrows=nrows, ncols=ncols, squeeze=False, sharex=True)
         axes = axes.ravel()
-        top = float(profiles.loc[profiles["theme"].isin(themes), "hi"].max())
+        top = min(float(profiles.loc[profiles["theme"].isin(themes), "hi"].max()), RATE_CAP)
         for ax, theme in zip(axes, themes):
             part = profiles[profiles["theme"] == theme]
             if cut is not None:

@@ -14,13 +14,14 @@ from collections import Counter
 from typing import Callable
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from analysis.compare import comparisons
 from analysis.corpus.load import load_catalog, load_corpus, turn_counts
 from analysis.corpus.overview import corpus_overview
 from analysis.figures import comparison_plots, plots, topic_plots
 from analysis.figures.export import export_figure
-from analysis.figures.theme_plots import introductions_by_role, rate_intervals, uptake_heatmaps
+from analysis.figures.theme_plots import introductions_by_role, rate_intervals, theme_label, upper_bound, uptake_heatmaps
 from analysis.figures.topic_plots import prevalence_over_time, seed_in_space, selection
 from analysis.measures import dynamics
 from analysis.measures.dynamics import introduction_shares, left_out_documents
@@ -34,10 +35,16 @@ from analysis.models.topic_results import (HOLDOUT_EVERY, default_corpus, defaul
                                            topic_theme_correlation, topic_theme_weights)
 from analysis.models.topics import MIN_STABILITY, choose_k, select_k
 from analysis.corpus.catalog import SEED_DOC_ID
+from analysis.stats.coverage import few_turns_coverage
+from analysis.stats.dispersion import dispersion_table
 from analysis.stats.resampling import FEW_TURNS, block_length
 
 COMMAND = "python -m analysis figures"
 FIGURES: dict[str, Callable] = {}
+
+
+#: Said by every caption of a figure that tests nothing and draws no interval.
+DESCRIPTIVE = " Descriptive: no comparison tested, no interval."
 
 
 def figure(name: str):
@@ -51,20 +58,21 @@ def figure(name: str):
 @figure("corpus_sizes")
 def corpus_sizes():
     fig, _ = plots.corpus_sizes(load_catalog(), highlight=SEED_DOC_ID)
-    return fig, "Tokens per interview in the corpus (log scale); the Pineau interview highlighted."
+    return fig, "Tokens per interview in the corpus (log scale); the Pineau interview highlighted." + DESCRIPTIVE
 
 
 @figure("corpus_timeline")
 def corpus_timeline():
     fig, _ = plots.corpus_timeline(corpus_overview(), highlight=SEED_DOC_ID)
     return fig, ("The corpus: each interview by date and size in tokens (log scale), coloured by organization; "
-                 "the Pineau print interview (star) is one to two orders of magnitude shorter than the podcasts.")
+                 "the Pineau print interview (star) is one to two orders of magnitude shorter than the podcasts."
+                 + DESCRIPTIVE)
 
 
 @figure("seed_turn_lengths")
 def seed_turn_lengths():
     fig, _ = plots.turn_lengths(load_corpus(docs=[SEED_DOC_ID]))
-    return fig, "Tokens per turn in the Pineau interview (La Tribune, 2024), by speaker role."
+    return fig, "Tokens per turn in the Pineau interview (La Tribune, 2024), by speaker role." + DESCRIPTIVE
 
 
 @figure("seed_top_lemmas")
@@ -72,7 +80,7 @@ def seed_top_lemmas(compute_terms=("gpu", "h100", "processeur", "datacenter", "p
                                    "capacité", "calcul", "ressource", "nvidia"), n=20):
     fig, _ = plots.top_terms(term_frequencies(load_corpus(docs=[SEED_DOC_ID])), highlight=compute_terms, n=n)
     return fig, (f"The {n} most frequent content lemmas of the Pineau interview, per 1,000 tokens; "
-                 "compute vocabulary highlighted.")
+                 "compute vocabulary highlighted." + DESCRIPTIVE)
 
 
 def export_all(names=None, outdir=None) -> list:
@@ -109,16 +117,34 @@ def seed_theme_rates(doc=SEED_DOC_ID, n_boot=2000, random_state=0):
     own = data["executive"]["doc_id"] == doc   # the seed's rate: its interviewee's turns, as in every figure
     turns, hits = data["executive"][own].reset_index(drop=True), data["executive_hits"][own].reset_index(drop=True)
     hits.attrs.update(data["executive_hits"].attrs)
-    rates = theme_rates(turns, hits=hits, n_boot=n_boot, random_state=random_state)
-    touching = (hits[hits.attrs["themes"]] > 0).sum().to_dict()
+    themes = hits.attrs["themes"]
+    measured = dispersion_table(pd.concat([data["executive"][["doc_id", "n_tokens"]],
+                                           data["executive_hits"][themes]], axis=1)[~own],
+                                value_cols=themes, min_turns=FEW_TURNS)
+    kappa = dict(zip(measured["feature"], measured["kappa"]))
+    rates = theme_rates(turns, hits=hits, n_boot=n_boot, random_state=random_state, kappa=kappa)
+    touching = (hits[themes] > 0).sum().to_dict()
     fig, _ = rate_intervals(rates, touching=touching)
-    widest = rates.assign(width=rates["hi"] - rates["lo"]).nlargest(1, "width").iloc[0]
+    bounded = rates[rates["lo"] > 0]
+    bunched = float(measured["kappa"].min())
+    check = {method: few_turns_coverage(10.0, n_turns=len(turns), mean_tokens=int(turns["n_tokens"].mean()),
+                                        kappa=bunched, method=method, random_state=random_state)["coverage"]
+             for method in ("negative binomial", "union")}
+    floors = "; ".join(f"{theme_label(r.theme)} {r.rate:.1f} [{r.lo:.2f}, {upper_bound(r.hi)}]"
+                       for r in bounded.itertuples()) or "none"
     return fig, (f"Theme rates in {doc}, over the interviewee's {int(rates['n'].iloc[0])} turns "
-                 f"({int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% intervals "
-                 f"({rates['interval'].iloc[0]}: with so few turns no bootstrap is used; simulated coverage in "
-                 "analysis.stats.coverage); at the right, the turns with at least one hit. The widest interval "
-                 f"({widest['theme']}) runs from {widest['lo']:.1f} to {widest['hi']:.1f}: with six answers, only "
-                 "large differences between themes mean anything.")
+                 f"({int(rates['n_tokens'].iloc[0]):,} tokens): dictionary hits per 1,000 tokens with 95% "
+                 "negative-binomial exact intervals (with so few turns no bootstrap is used). The bunching of each "
+                 "theme's hits from turn to turn, the gamma shape kappa, is measured on the other executives' "
+                 f"{int(measured['n'].iat[0]):,} turns in {int(measured['n_interviews'].iat[0])} interviews of "
+                 f"{FEW_TURNS}+ turns (maximum likelihood; kappa {measured['kappa'].min():.2f} to "
+                 f"{measured['kappa'].max():.2f}: hits come in bursts). Simulated coverage at the strongest bunching "
+                 f"(kappa {bunched:.2f}, 10 hits per 1,000 tokens, {len(turns)} turns; analysis.stats.coverage): "
+                 f"{check['negative binomial']:.1%}, against {check['union']:.1%} for the earlier rule (exact Poisson "
+                 "or cluster-robust t). Upper bounds are therefore far out (arrows; "
+                 "the bound is written, >1,000 meaning none): six answers cannot show how often a bursty theme comes up, only that it "
+                 f"does. Themes whose lower bound is above 0: {floors}. At the right, the turns with at least one "
+                 f"hit. {len(rates)} themes, no comparison tested.")
 
 
 @figure("theme_introductions")
@@ -133,7 +159,7 @@ def theme_introductions(seed_doc=SEED_DOC_ID, k=2):
                  f"questions (a turn touches the theme and none of the {k} turns before it did). Left: the Pineau "
                  f"interview; right: the {len(others)} comparison interviews with speaker roles, pooled (dots: one "
                  f"interview each); n = introductions. {len(left_out)} transcripts without speaker roles are left "
-                 "out. Dashed line: an even split.")
+                 "out. Dashed line: an even split." + DESCRIPTIVE)
 
 
 @figure("uptake_matrix")
@@ -146,32 +172,32 @@ def uptake_matrix(seed_doc=SEED_DOC_ID):
                  "theme B (columns) when the question touched theme A (rows); n = questions touching A, blank rows "
                  "have none. The outlined diagonal is each theme's uptake rate. Left: the Pineau interview; right: "
                  f"the {len(others)} comparison interviews with speaker roles, pooled; {len(left_out)} transcripts "
-                 "without speaker roles are left out.")
+                 "without speaker roles are left out." + DESCRIPTIVE)
 
 
 # --- topic models (notebook 04) ------------------------------------------------------------
 # Data from analysis.models.topic_results (chosen model, prevalence, seed projection), plots from
 # analysis.figures.topic_plots. Fitted models come from the disk cache after the first run. Every
-# builder takes the notebook's parameters: kind, ks (k range), seeds, chunk_tokens, min_df
+# builder takes the notebook's parameters: kind, ks (k range), random_states, chunk_tokens, min_df
 # (None: the defaults of analysis.models.topic_results and analysis.models.topic_corpus).
 
-def _topic_params(ks, seeds, chunk_tokens, min_df):
-    return (tuple(ks or topic_results.DEFAULT_KS), tuple(seeds or topic_results.DEFAULT_SEEDS),
+def _topic_params(ks, random_states, chunk_tokens, min_df):
+    return (tuple(ks or topic_results.DEFAULT_KS), tuple(random_states or topic_results.DEFAULT_RANDOM_STATES),
             chunk_tokens or topic_corpus.DEFAULT_CHUNK_TOKENS, min_df or topic_corpus.DEFAULT_MIN_DF)
 
 
-def _topic_setup(kind, ks, seeds, chunk_tokens, min_df):
-    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
-    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, seeds, chunk_tokens, min_df)
+def _topic_setup(kind, ks, random_states, chunk_tokens, min_df):
+    ks, random_states, chunk_tokens, min_df = _topic_params(ks, random_states, chunk_tokens, min_df)
+    return default_corpus(chunk_tokens, min_df), default_model(kind, ks, random_states, chunk_tokens, min_df)
 
 
 @figure("topic_model_selection")
-def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n_jobs=1):
-    ks, seeds, chunk_tokens, min_df = _topic_params(ks, seeds, chunk_tokens, min_df)
+def topic_model_selection(ks=None, random_states=None, chunk_tokens=None, min_df=None, n_jobs=1):
+    ks, random_states, chunk_tokens, min_df = _topic_params(ks, random_states, chunk_tokens, min_df)
     corpus = default_corpus(chunk_tokens, min_df)
-    table = selection_table(corpus, ks, seeds=seeds, n_jobs=n_jobs)
+    table = selection_table(corpus, ks, random_states=random_states, n_jobs=n_jobs)
     chosen = {kind: choose_k(table, kind=kind)[0] for kind in table["kind"].unique()}
-    on_fitting = select_k(corpus.matrix, corpus.terms, ks, seeds=seeds, n_jobs=n_jobs)
+    on_fitting = select_k(corpus.matrix, corpus.terms, ks, random_states=random_states, n_jobs=n_jobs)
     naive = {kind: choose_k(on_fitting, kind=kind)[0] for kind in on_fitting["kind"].unique()}
     fig, _ = selection(table, chosen, min_stability=MIN_STABILITY)
     rows = table.set_index(["kind", "k"])
@@ -180,7 +206,7 @@ def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n
                       for kind, k in chosen.items())
     fitting, heldout = split_chunks(corpus)
     return fig, (f"Choosing the number of topics over the stated range k = {', '.join(map(str, ks))}: NMF and LDA "
-                 f"fitted with {len(seeds)} random states at each k on {fitting.shape[0]:,} of the {len(corpus.chunks):,} "
+                 f"fitted with {len(random_states)} random states at each k on {fitting.shape[0]:,} of the {len(corpus.chunks):,} "
                  f"chunks of the English interviews (at least {corpus.chunk_tokens} running tokens each; "
                  f"{len(corpus.terms):,} lemmas in at least {corpus.min_df} chunks); one chunk in "
                  f"{HOLDOUT_EVERY} of each interview ({heldout.shape[0]:,}) held out. NPMI of each topic's 10 top "
@@ -189,29 +215,31 @@ def topic_model_selection(ks=None, seeds=None, chunk_tokens=None, min_df=None, n
                  "the 95th percentile of the cosines of unmatched topic pairs. Rule: the smallest k whose NPMI is within "
                  f"one standard error of the best among the k with stability >= {MIN_STABILITY} and above chance. "
                  f"Chosen (rings): {picks}. Sensitivity: with NPMI on the fitting chunks instead, the rule picks "
-                 f"{'; '.join(f'{kind.upper()} k = {k}' for kind, k in naive.items())}.")
+                 f"{'; '.join(f'{kind.upper()} k = {k}' for kind, k in naive.items())}. {len(ks)} values of k "
+                 f"compared per kind by that rule, no significance test; error bars: standard deviation of NPMI over "
+                 f"the {len(random_states)} runs.")
 
 
 @figure("topic_terms")
-def topic_terms(kind="nmf", n=8, ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+def topic_terms(kind="nmf", n=8, ks=None, random_states=None, chunk_tokens=None, min_df=None):
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     overall = topic_results.topic_prevalence(document_topics(chosen, corpus).assign(all="all"), by="all", n_boot=1)
     shares = dict(zip(range(chosen.k), overall["share"]))
     fig, _ = topic_plots.topic_terms(chosen.top_terms(n), membership=term_themes(chosen.terms), prevalence=shares, n=n)
     rep = chosen.replication
     unreplicated = ", ".join(rep.loc[~rep["replicated"], "topic"]) or "none"
-    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (random state {chosen.seed}, the run "
+    return fig, (f"The {chosen.k} topics of the chosen {kind.upper()} model (random state {chosen.random_state}, the run "
                  f"closest to the other runs): each topic's {n} heaviest lemmas and their share of the topic's weight; "
                  "in brackets, the topic's share of the English interviews' text. Coloured: lemmas the theme "
                  f"dictionary matches. Replication: a topic is replicated when its matched cosine in each of the other "
                  f"{int(rep['n_other'].iloc[0])} runs exceeds {rep['threshold'].iloc[0]:.2f}, the 95th percentile of "
-                 f"unmatched topic pairs (chance); not replicated: {unreplicated}.")
+                 f"unmatched topic pairs (chance); not replicated: {unreplicated}." + DESCRIPTIVE)
 
 
 @figure("topic_prevalence")
-def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=None,
+def topic_prevalence(kind="nmf", n_boot=2000, ks=None, random_states=None, chunk_tokens=None,
                      min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     table = document_topics(chosen, corpus)
     fig, _ = prevalence_over_time(topic_results.topic_prevalence(table, by="doc_id", n_boot=n_boot), corpus.chunks, chosen.labels())
     sizes = corpus.chunks.groupby("doc_id").size()
@@ -219,25 +247,25 @@ def topic_prevalence(kind="nmf", n_boot=2000, ks=None, seeds=None, chunk_tokens=
                  "token-weighted mean of the interview's chunk topic proportions, with 95% moving-block bootstrap "
                  f"intervals over its consecutive chunks ({n_boot:,} resamples; {sizes.min()} to {sizes.max()} chunks per "
                  "interview). Colour and marker: organization. All speakers are counted: ten caption transcripts "
-                 "cannot separate host and guest.")
+                 "cannot separate host and guest. No comparison tested.")
 
 
 @figure("topic_themes")
-def topic_themes(kind="nmf", ks=None, seeds=None, chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+def topic_themes(kind="nmf", ks=None, random_states=None, chunk_tokens=None, min_df=None):
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     weights = topic_theme_weights(chosen)
     correlation = topic_theme_correlation(document_topics(chosen, corpus), corpus)
     fig, _ = topic_plots.topic_themes(weights, correlation, chosen.labels())
     return fig, (f"Topics of the {kind.upper()} model (k = {chosen.k}) read against the theme dictionary. Left: share "
                  "of each topic's term weight on lemmas the theme's English terms match (what the topic is made of). "
                  f"Right: Spearman correlation across the {len(corpus.chunks):,} chunks between the topic's proportion "
-                 "and the theme's hits per 1,000 tokens (where the topic is used).")
+                 "and the theme's hits per 1,000 tokens (where the topic is used)." + DESCRIPTIVE)
 
 
 @figure("seed_in_topic_space")
-def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, seeds=None,
+def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, random_states=None,
                         chunk_tokens=None, min_df=None):
-    corpus, chosen = _topic_setup(kind, ks, seeds, chunk_tokens, min_df)
+    corpus, chosen = _topic_setup(kind, ks, random_states, chunk_tokens, min_df)
     turns = load_corpus(docs=[seed_doc])
     placed = place_french(chosen, corpus, turns, n_boot=n_boot)
     check = theme_check(chosen, turns)
@@ -248,13 +276,14 @@ def seed_in_topic_space(kind="nmf", seed_doc=SEED_DOC_ID, n_boot=2000, ks=None, 
     return fig, (f"The Pineau interview (French) projected into the English {kind.upper()} model (k = {chosen.k}) "
                  f"through the French-English lemma glossary: {placed.projection.share_projected:.0%} of its content "
                  "tokens reached the model's vocabulary. Left: topic shares of each English interview (grey) and of "
-                 f"the seed (star; 95% interval over {g['draws']} draws that each resample its {len(placed.chunks)} "
+                 f"the seed (star; 95% bootstrap interval over {g['draws']} draws that each resample its {len(placed.chunks)} "
                  f"chunks and drop {g['drop']:.0%} of the glossary entries at random; the glossary alone moves the mix "
                  f"by a median total-variation distance of {g['tv_median']:.2f} (95th percentile {g['tv_95']:.2f}) and "
                  f"changes the dominant topic in {g['dominant_changed']:.0%} of draws). Right: each seed turn projected on its own; outlined: the turns the dictionary finds about "
                  f"compute scarcity ({', '.join(map(str, check['turns']))}); dashed: the compute topic "
                  f"{check['label']}, the topic with most weight on compute terms. Pooled, those turns give it "
-                 f"{check['share_in_theme_turns']:.0%}, the other turns {check['share_in_other_turns']:.0%}.")
+                 f"{check['share_in_theme_turns']:.0%}, the other turns {check['share_in_other_turns']:.0%}. "
+                 "No comparison tested.")
 
 
 # --- comparisons with the other executives (notebook 05) ----------------------------------
@@ -279,7 +308,7 @@ def sized_figure(name: str, widths=("one", "two")):
 
 
 def _interval(row) -> str:
-    return f"{row['rate']:.1f} [{row['lo']:.1f}, {row['hi']:.1f}]"
+    return f"{row['rate']:.1f} [{row['lo']:.1f}, {upper_bound(row['hi'])}]"
 
 
 def _short_name(prof, doc) -> str:
@@ -322,21 +351,26 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
     n_chunked = int((whole["speech"] == "whole conversation").sum())
     n_themes = prof["theme"].nunique()
     rates = "; ".join(f"{comparison_plots.theme_label(t)} {_interval(own.loc[t])}" for t in themes)
+    kappas = ", ".join(f"{own.loc[t, 'kappa']:.2f}" for t in themes)
     sizes = whole.loc[whole["doc_id"] != seed_doc, "n"]
     few = int((sizes < FEW_TURNS).sum())
     lengths = [block_length(int(k)) for k in sizes[sizes >= FEW_TURNS]]
     return fig, (f"Theme rates per interview: dictionary hits per 1,000 tokens of the executive's own turns, with "
                  f"95% intervals from a moving-block bootstrap over consecutive turns ({n_boot:,} resamples; blocks of "
                  f"the cube root of the number of turns, {min(lengths)} to {max(lengths)} turns; {few} other interview"
-                 f"{'s' if few != 1 else ''} with fewer than {FEW_TURNS} turns get the closed-form interval of the seed). "
+                 f"{'s' if few != 1 else ''} with fewer than {FEW_TURNS} turns get the negative-binomial exact interval "
+                 f"of the seed, each theme's between-turn bunching measured on the interviews of {FEW_TURNS}+ turns). "
                  f"Open dots: the {n_chunked} automatic caption transcripts "
                  "without speaker names, counted whole (host included), resampled in blocks of ~250-token chunks. "
                  f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
-                 f"{int(own['n_tokens'].iloc[0]):,} tokens; {own['interval'].iloc[0]}): {rates}. Dashed: median of "
-                 f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown. Symmetric-log axis "
-                 "(linear below 1)." + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme instrument's "
-                 "targets (Krippendorff's alpha >= 0.67 between two model coders, an upper bound on agreement with "
-                 f"people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
+                 f"{int(own['n_tokens'].iloc[0]):,} tokens; "
+                 f"{own['interval'].iloc[0].split(',')[0]}, kappa {kappas}): "
+                 f"{rates}. Dashed: median of "
+                 f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown; no difference "
+                 "is tested in this figure. Symmetric-log axis (linear below 1); arrows: intervals beyond the axis."
+                 + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme "
+                 "instrument's targets (Krippendorff's alpha >= 0.67 between two model coders, an upper bound on "
+                 f"agreement with people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
 
 
 @sized_figure("theme_heatmap")
@@ -348,8 +382,8 @@ def theme_heatmap(width="two", seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0
     return fig, (f"Theme x interview: hits per 1,000 tokens of each of the dictionary's themes in each of the "
                  f"{len(docs)} interviews (executive's turns; whole transcript where speakers are not named), in date "
                  f"order; {_short_name(prof, seed_doc)} outlined. Colour on a symmetric-log scale; the numbers are the "
-                 "estimates (0: no hit; 0.0: below 0.05). Descriptive only, no comparison is tested here; intervals "
-                 f"are in the forest plot: the outlined row rests on {int(docs.get(seed_doc, 0)):,} tokens, the others "
+                 "estimates (0: no hit; 0.0: below 0.05). Descriptive: no comparison tested, no interval (intervals "
+                 f"are in the forest plot): the outlined row rests on {int(docs.get(seed_doc, 0)):,} tokens, the others "
                  f"on {int(others.min()):,} to {int(others.max()):,}.")
 
 
@@ -384,7 +418,9 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
     rule = "the Pineau print interview (star) left out of the means by the project's rule" if not include_seed \
         else "the Pineau interview (star) included"
     return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
-                 f"block-bootstrap intervals over turns. Dashed lines and bands: mean of the interviews' rates before and "
+                 f"intervals as in the forest plot (moving-block bootstrap over turns; below {FEW_TURNS} turns, the "
+                 "negative-binomial exact interval with the measured between-turn bunching, cut at the top of the "
+                 "axis). Dashed lines and bands: mean of the interviews' rates before and "
                  f"after {cut}{release}, 95% two-stage bootstrap intervals (persons, then turns in blocks; "
                  f"{n.get('before', 0)} interviews of {persons.get('before', 0)} people before, {n.get('after', 0)} of "
                  f"{persons.get('after', 0)} after; {rule}). Change after minus before, per 1,000 tokens, with its "
@@ -467,7 +503,7 @@ def concept_keyness(width="one", seed_doc=SEED_DOC_ID, n=15):
                  "smoothing (0.5 / smaller side added to both rates). Right: Monroe, Colaresi and Quinn's log-odds z "
                  f"with an informative Dirichlet prior (pooled counts, weight {comparisons.PRIOR_WEIGHT} times the "
                  f"smaller side's size, so that rare concepts shrink). The {n} concepts with the largest |z|; colour: "
-                 "theme.")
+                 "theme. No intervals: the bars are effect sizes, the q-values the test.")
 
 
 @sized_figure("french_keyness", widths=("one",))
@@ -493,7 +529,7 @@ def french_keyness(width="one", seed_doc=SEED_DOC_ID, n=15, reference_size=1e9, 
                  f"Benjamini-Hochberg q is below 0.05 for {int(table['significant'].sum())} of them, an upper bound). "
                  "Left: Log Ratio with G2 at each bar; right: log-odds z with the reference frequencies as the "
                  "Dirichlet prior. Hatched: multiword terms, whose reference frequency is wordfreq's estimate for the "
-                 "words in sequence, an upper bound, so their keyness is understated.")
+                 "words in sequence, an upper bound, so their keyness is understated. No intervals.")
 
 
 @sized_figure("term_scatter")
@@ -508,7 +544,9 @@ def term_scatter(width="one", a="Meta", b="OpenAI", group="organization", lang="
                  f"log axes, in the spirit of scattertext (Kessler 2017); {len(table):,} content lemmas seen at least "
                  f"{min_count} times. Coloured and labelled: the lemmas with the largest log-odds z (Monroe, Colaresi "
                  f"and Quinn, pooled Dirichlet prior) towards each side ({len(ax.placed_labels)} labels placed, "
-                 f"{len(ax.skipped_labels)} skipped to avoid overlaps). Dotted lines: lemmas absent from one group.")
+                 f"{len(ax.skipped_labels)} skipped to avoid overlaps). Dotted lines: lemmas absent from one group. "
+                 f"Descriptive: z ranks the {len(table):,} lemmas, it is not a test here (tokens are not independent "
+                 "and no multiplicity correction is applied); no interval.")
 
 
 @sized_figure("introducers_by_interview", widths=("two",))
@@ -528,4 +566,4 @@ def introducers_by_interview(width="two", seed_doc=SEED_DOC_ID, k=2):
                  f"{len(intro.attrs['left_out'])} caption transcripts have none): interviewer (re)introductions / all "
                  f"(re)introductions, a turn introducing a theme when it touches it and none of the {k} turns before "
                  "it did. Grey level: the interviewer's share (white: the executive alone brings it up); Q: the theme "
-                 "first came up in a question; hatched: never came up.")
+                 "first came up in a question; hatched: never came up." + DESCRIPTIVE)

@@ -18,7 +18,7 @@ def top_terms(table: pd.DataFrame, *, highlight=(), n: int = 20, title: str = ""
     with figure_style():
         fig, ax = new_figure(width, aspect=1.1)
         colours = [HIGHLIGHT_COLOUR if t in highlight else NEUTRAL_COLOUR for t in top["term"]]
-        ax.barh(top["term"], top["per_1000"], color=colours)
+        ax.barh(top["term"], top["rate"], color=colours)
         ax.set_xlabel("occurrences per 1,000 tokens")
         ax.set_title(title)
         if highlight & set(top["term"]):

@@ -27,6 +27,39 @@ def theme_label(theme: str) -> str:
     return THEME_LABELS.get(theme, theme.replace("_", " "))
 
 
+#: Rates above this (hits per 1,000 tokens: one hit in ten tokens) are off the axis: an interval
+#: reaching beyond it is drawn to the edge with an arrow and its upper bound written there.
+#: The negative-binomial interval of a few turns with bunched hits can reach thousands.
+RATE_CAP = 100.0
+
+_METHOD_SHORT = (("moving-block bootstrap", "moving-block bootstrap over turns"),
+                 ("two-stage bootstrap", "two-stage bootstrap"),
+                 ("percentile bootstrap of independent turns", "bootstrap of independent turns"),
+                 ("negative-binomial exact", "negative-binomial exact"),
+                 ("exact Poisson and cluster-robust t", "exact Poisson with cluster-robust t"),
+                 ("exact Poisson", "exact Poisson"),
+                 ("Wilson", "Wilson score"))
+
+
+def upper_bound(hi: float, per: float = 1000) -> str:
+    """An interval's upper bound for a label: ``"175"``, or ``">1,000"`` when it is at or
+    beyond ``per`` per ``per`` tokens (every token a hit), i.e. no bound at all."""
+    return f">{per:,.0f}" if hi >= per else f"{hi:,.0f}" if hi >= 10 else f"{hi:.1f}"
+
+
+def interval_methods(table: pd.DataFrame) -> str:
+    """The interval methods of a rates table in a few words, from its ``interval`` column
+    (e.g. ``"moving-block bootstrap over turns; negative-binomial exact"``), for axis labels."""
+    if "interval" not in table.columns:
+        return "interval"
+    found = []
+    for method in table["interval"].dropna().astype(str):
+        short = next((label for prefix, label in _METHOD_SHORT if method.startswith(prefix)), method)
+        if short not in found:
+            found.append(short)
+    return "; ".join(found) or "interval"
+
+
 def _check(table: pd.DataFrame, columns, what: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -35,31 +68,42 @@ def _check(table: pd.DataFrame, columns, what: str) -> None:
         raise ValueError(f"{what}: the table is empty")
 
 
-def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: str = ""):
+def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: str = "",
+                   xmax: float | None = None):
     """Dot-and-interval plot of one document's theme rates (a :func:`theme_rates` table).
 
-    One row per theme: the rate per 1,000 tokens (marker) and its bootstrap interval
-    (line). ``touching``: ``{theme: turns with a hit}``, written at the right so the reader
-    sees how few turns an interval rests on. A theme with no hit is marked as such: its
-    [0, 0] interval does not mean the true rate is zero.
+    One row per theme: the rate per 1,000 tokens (marker) and its interval (line), whose
+    method (the table's ``interval`` column) is named on the axis; the title says how many
+    resamples only when a bootstrap was used. ``touching``: ``{theme: turns with a hit}``,
+    written at the right so the reader sees how few turns an interval rests on. A theme
+    with no hit is marked as such. ``xmax``: the axis end (default: the largest upper
+    bound, at most :data:`RATE_CAP`); an interval reaching beyond it ends in an arrow with
+    its upper bound written.
     """
     _check(rates, ["theme", "rate", "lo", "hi", "n", "n_tokens"], "rate_intervals")
     if rates.get("doc_id", pd.Series(["x"])).nunique() > 1:
         raise ValueError("rate_intervals draws one document: filter the rates table to one doc_id first")
     data = rates.reset_index(drop=True)
     y = np.arange(len(data))[::-1]
+    right = float(xmax) if xmax is not None else min(float(data["hi"].max()), RATE_CAP) * 1.12 or 1.0
     with figure_style():
         fig, ax = new_figure("one", aspect=0.62)
         for yi, row in zip(y, data.itertuples(index=False)):
             style = theme_style(row.theme)
-            ax.plot([row.lo, row.hi], [yi, yi], color=style["color"], linewidth=1.6, solid_capstyle="butt")
+            clipped = row.hi > right
+            end = right if clipped else row.hi
+            ax.plot([row.lo, end], [yi, yi], color=style["color"], linewidth=1.6, solid_capstyle="butt")
+            if clipped:
+                ax.plot(right, yi, marker=">", color=style["color"], markersize=3.5, clip_on=False)
+                ax.annotate(f"to {upper_bound(row.hi)}", (right, yi), xytext=(-2, 3.5), textcoords="offset points",
+                            ha="right", va="bottom", fontsize=5, color=NEUTRAL_COLOUR)
             empty = row.rate == 0
             ax.plot(row.rate, yi, marker=style["marker"], color=style["color"], markersize=4.5,
                     markerfacecolor="white" if empty else style["color"], markeredgewidth=0.8, zorder=3)
             if empty:
-                ax.text(row.hi, yi, "   no hit", va="center", color=NEUTRAL_COLOUR, fontsize=5.5)
+                ax.annotate("no hit", (0, yi), xytext=(4, 3.5), textcoords="offset points", va="bottom",
+                            color=NEUTRAL_COLOUR, fontsize=5)
         ax.set_yticks(y, [theme_label(t) for t in data["theme"]])
-        right = float(data["hi"].max()) * 1.12 or 1.0
         ax.set_xlim(-right * 0.02, right)
         if touching is not None:
             for yi, theme in zip(y, data["theme"]):
@@ -71,10 +115,12 @@ def rate_intervals(rates: pd.DataFrame, *, touching: dict | None = None, title: 
                         textcoords="offset points", va="bottom", ha="right", multialignment="right", fontsize=5,
                         color=NEUTRAL_COLOUR)
         level = rates.attrs.get("level", 0.95)
+        methods = interval_methods(data)
+        ax.set_xlabel(f"hits per 1,000 tokens\n({level:.0%} interval: {methods})")
         n_boot = rates.attrs.get("n_boot")
-        ax.set_xlabel(f"hits per 1,000 tokens ({level:.0%} bootstrap interval)")
+        resampled = n_boot and "bootstrap" in methods
         ax.set_title(title or f"{int(data['n'].iloc[0])} turns, {int(data['n_tokens'].iloc[0]):,} tokens"
-                     + (f"; {n_boot:,} resamples" if n_boot else ""))
+                     + (f"; {n_boot:,} resamples" if resampled else ""))
         ax.tick_params(axis="y", length=0)
     return fig, ax
 

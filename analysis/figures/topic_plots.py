@@ -23,7 +23,7 @@ def _grid(n: int, ncols: int = 5) -> tuple[int, int]:
 
 
 def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
-    """NPMI (mean +- sd over seeds), UMass and stability against k, one line per model kind.
+    """NPMI (mean +- sd over random states), UMass and stability against k, one line per model kind.
 
     ``chosen``: ``{kind: k}``, drawn as an open ring around the chosen point. With a
     ``chance_95`` column, the stability panel also draws each kind's chance baseline
@@ -58,14 +58,14 @@ def selection(table: pd.DataFrame, chosen: dict, *, min_stability: float = 0.8):
             ax.set_xticks(sorted(table["k"].unique()))
             ax.set_xlabel("number of topics k")
             ax.set_title(title)
-        n_seeds = int(table["n_seeds"].iloc[0])
+        n_random_states = int(table["n_random_states"].iloc[0])
         axes[0].plot([], [], marker="o", markersize=8, markerfacecolor="none", markeredgecolor="black",
                      linestyle="none", label="chosen k")
         if "chance_95" in table.columns:
             axes[0].plot([], [], color="black", linestyle=":", marker="x", markersize=2.5, linewidth=0.7,
                          label="chance (stability panel)")
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=4,
-                   title=f"{n_seeds} random states per k; error bars: sd of NPMI over runs")
+                   title=f"{n_random_states} random states per k; error bars: sd of NPMI over runs")
     return fig, axes
 
 

@@ -276,7 +276,7 @@ def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, theme
 
     For theme A over the question-answer pairs: ``uptake`` = n_uptake / n_questions =
     P(answer touches A | question touches A), and ``baseline`` = n_answers / n_pairs =
-    P(answer touches A). ``uptake_low``/``uptake_high``: Wilson (1927) score interval of the
+    P(answer touches A). ``lo``/``hi``: Wilson (1927) score interval of the
     uptake, treating the pairs as independent (pairs from one interview are not quite: read it
     as a lower bound on the uncertainty).
     One row per document x theme plus rows with doc_id ``'pooled'`` summing the pairs of
@@ -295,9 +295,9 @@ def uptake_rates(turns: pd.DataFrame, hits: pd.DataFrame | None = None, *, theme
             low, high = wilson_interval(n_up, n_q, level)
             rows.append({"doc_id": doc, "theme": theme, "n_pairs": len(part), "n_questions": n_q,
                          "n_uptake": n_up, "uptake": n_up / n_q if n_q else math.nan,
-                         "uptake_low": low, "uptake_high": high, "n_answers": n_a,
+                         "lo": low, "hi": high, "n_answers": n_a,
                          "baseline": n_a / len(part)})
     result = pd.DataFrame(rows, columns=["doc_id", "theme", "n_pairs", "n_questions", "n_uptake", "uptake",
-                                         "uptake_low", "uptake_high", "n_answers", "baseline"])
+                                         "lo", "hi", "n_answers", "baseline"])
     result.attrs["level"] = level
     return _report(result, left_out)

@@ -105,7 +105,8 @@ def term_frequencies(turns: pd.DataFrame, *, by: str | list[str] | None = None, 
                      content_only: bool = True, min_count: int = 1) -> pd.DataFrame:
     """Counts and rates per 1,000 tokens of each term, overall or per group (e.g. ``by="role"``).
 
-    Returns columns ``[*by, term, count, n_tokens, per_1000]`` sorted by group then count.
+    Returns columns ``[*by, term, count, n_tokens, rate]`` (``rate`` per 1,000 tokens, the name of
+    :mod:`analysis.stats`) sorted by group then count.
     """
     groups = [by] if isinstance(by, str) else list(by or [])
     lang = _single_language(turns)
@@ -122,7 +123,7 @@ def term_frequencies(turns: pd.DataFrame, *, by: str | list[str] | None = None, 
         for term, count in total.items():
             if count >= min_count:
                 rows.append((*key, term, count, n_tokens, 1000 * count / n_tokens))
-    table = pd.DataFrame(rows, columns=[*groups, "term", "count", "n_tokens", "per_1000"])
+    table = pd.DataFrame(rows, columns=[*groups, "term", "count", "n_tokens", "rate"])
     return table.sort_values([*groups, "count", "term"], ascending=[True] * len(groups) + [False, True],
                              ignore_index=True)
 

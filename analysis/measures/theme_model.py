@@ -24,6 +24,7 @@ regression, or the training prevalence when one class is missing; the ``fit`` co
 """
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -57,14 +58,14 @@ def turn_features(turns: pd.DataFrame, rule_hits: pd.DataFrame, themes) -> list[
     return features
 
 
-def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
+def _fit_predict(train_x, train_y, test_x, random_state: int) -> tuple[np.ndarray, str]:
     positives, negatives = int(train_y.sum()), int(len(train_y) - train_y.sum())
     if positives == 0 or negatives == 0:
         return np.full(test_x.shape[0], positives / max(len(train_y), 1)), "prevalence"
     regression = LogisticRegression(C=C, solver="liblinear")
     if min(positives, negatives) >= MIN_CLASS:
         model = CalibratedClassifierCV(regression, method="sigmoid",
-                                       cv=StratifiedKFold(MIN_CLASS, shuffle=True, random_state=seed))
+                                       cv=StratifiedKFold(MIN_CLASS, shuffle=True, random_state=random_state))
         fit = "calibrated"
     else:
         model, fit = regression, "uncalibrated"
@@ -72,14 +73,24 @@ def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
     return model.predict_proba(test_x)[:, 1], fit
 
 
-def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, seed: int = 0) -> pd.DataFrame:
+def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, random_state: int = 0,
+                        **deprecated) -> pd.DataFrame:
     """Probabilities per theme for every coded turn (module docstring).
+
+    ``random_state``: the calibration folds' shuffle. ``seed=`` is accepted for it with a
+    DeprecationWarning (:mod:`analysis.measures.validation` still passes it).
 
     ``coded`` has one row per coded turn with ``doc_id``, ``split`` (``development`` /
     ``test``) and one 0/1 column per theme; ``features`` one dict per row
     (:func:`turn_features`). Returns a table aligned with ``coded``: one probability
     column per theme; ``attrs["fit"]`` records how each theme was fitted.
     """
+    if set(deprecated) - {"seed"}:
+        raise TypeError(f"unexpected keyword argument(s) {sorted(set(deprecated) - {'seed'})}")
+    if "seed" in deprecated:
+        warnings.warn("seed= is now random_state= (seed means the seed document only)", DeprecationWarning,
+                      stacklevel=2)
+        random_state = deprecated["seed"]
     coded = coded.reset_index(drop=True)
     dev = (coded["split"] == "development").to_numpy()
     if not dev.any():
@@ -97,9 +108,9 @@ def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, se
         for doc in sorted(set(groups[dev])):
             held = dev & (groups == doc)
             train = dev & (groups != doc)
-            out.loc[held, theme], _ = _fit_predict(x[train], y[train], x[held], seed)
+            out.loc[held, theme], _ = _fit_predict(x[train], y[train], x[held], random_state)
         if (~dev).any():
-            out.loc[~dev, theme], fits[theme] = _fit_predict(x[dev], y[dev], x[~dev], seed)
+            out.loc[~dev, theme], fits[theme] = _fit_predict(x[dev], y[dev], x[~dev], random_state)
         else:
             fits[theme] = "development only"
     out.attrs["fit"] = fits

@@ -5,7 +5,8 @@
 * Per group of ordered turns (an interview): hits per 1,000 tokens, the ratio of summed
   hits to summed tokens, and the share of turns touching each theme, each with the
   interval of the project's one design (:mod:`analysis.stats`): a moving-block bootstrap
-  over consecutive turns, or closed-form intervals for an interview of few turns.
+  over consecutive turns, or closed-form intervals for an interview of few turns (for
+  rates, negative-binomial exact with the corpus's measured bunching when ``kappa`` is given).
   Groups pooled over interviews: :func:`analysis.compare.comparisons.group_rates`.
 
 Rates are comparable across languages because French and English terms map to the same
@@ -47,19 +48,22 @@ def _with_group(hits: pd.DataFrame, turns: pd.DataFrame, by) -> tuple[pd.DataFra
 
 
 def theme_rates(turns: pd.DataFrame, *, by="doc_id", hits: pd.DataFrame | None = None, n_boot: int = 2000,
-                level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
+                level: float = 0.95, random_state: int = 0, design: str = "auto", kappa=None) -> pd.DataFrame:
     """Hits per 1,000 tokens of each theme per group of ordered turns, with intervals.
 
     ``by`` should name one interview per group (``doc_id``, or ``doc_id`` and ``role``):
     the block bootstrap follows the order of turns. ``design``: see
-    :mod:`analysis.stats.bootstrap`. Returns the group column(s), ``theme``, ``rate``,
-    ``lo``, ``hi``, ``n`` (turns), ``n_tokens``, ``interval`` (one row per group x theme).
+    :mod:`analysis.stats.bootstrap`. ``kappa``: the between-turn bunching for groups of
+    few turns (a number, ``{theme: kappa}``, or ``"estimate"`` to measure it on this
+    table's interviews of 30+ turns; :mod:`analysis.stats.dispersion`); None keeps the
+    union rule. Returns the group column(s), ``theme``, ``rate``, ``lo``, ``hi``, ``n``
+    (turns), ``n_tokens``, (``kappa``,) ``interval`` (one row per group x theme).
     """
     hits = theme_hits(turns) if hits is None else hits
     themes = hits.attrs.get("themes") or [c for c in hits.columns if c not in KEY_COLUMNS]
     data, groups = _with_group(hits, turns, by)
     table = bootstrap_table(data, group=groups or None, value_cols=themes, token_col="n_tokens",
-                            n_boot=n_boot, level=level, random_state=random_state, design=design)
+                            n_boot=n_boot, level=level, random_state=random_state, design=design, kappa=kappa)
     return table.rename(columns={"feature": "theme"})
 
 

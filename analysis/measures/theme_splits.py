@@ -45,22 +45,22 @@ def interview_group(doc_id: str) -> str:
     return parts[1] if len(parts) >= 3 else doc_id
 
 
-def group_draw(group: str, seed: int = SPLIT_SEED) -> float:
+def group_draw(group: str, random_state: int = SPLIT_SEED) -> float:
     """The group's uniform number in [0, 1), from the seed and the group's name only."""
-    return int(hashlib.sha256(f"{seed}:{group}".encode("utf-8")).hexdigest()[:16], 16) / 16 ** 16
+    return int(hashlib.sha256(f"{random_state}:{group}".encode("utf-8")).hexdigest()[:16], 16) / 16 ** 16
 
 
-def split_of(doc_id: str, seed: int = SPLIT_SEED, test_share: float = TEST_SHARE) -> str:
+def split_of(doc_id: str, random_state: int = SPLIT_SEED, test_share: float = TEST_SHARE) -> str:
     """``'test'`` or ``'development'`` for one interview (module docstring)."""
     if doc_id == SEED_DOC_ID:
         return "test"
-    return "test" if group_draw(interview_group(doc_id), seed) < test_share else "development"
+    return "test" if group_draw(interview_group(doc_id), random_state) < test_share else "development"
 
 
-def splits_table(doc_ids, seed: int = SPLIT_SEED, test_share: float = TEST_SHARE) -> pd.DataFrame:
+def splits_table(doc_ids, random_state: int = SPLIT_SEED, test_share: float = TEST_SHARE) -> pd.DataFrame:
     """The split of each interview, sorted by doc_id."""
-    rows = [{"doc_id": d, "group": interview_group(d), "u": round(group_draw(interview_group(d), seed), 6),
-             "split": split_of(d, seed, test_share)} for d in sorted(set(doc_ids))]
+    rows = [{"doc_id": d, "group": interview_group(d), "u": round(group_draw(interview_group(d), random_state), 6),
+             "split": split_of(d, random_state, test_share)} for d in sorted(set(doc_ids))]
     return pd.DataFrame(rows, columns=SPLIT_COLUMNS)
 
 

@@ -1,9 +1,9 @@
 """Reading the topic models: the chosen model, topic prevalence with intervals, themes.
 
-* :func:`choose_model` fits every seed at the chosen ``k`` (from the cache when
+* :func:`choose_model` fits every random state at the chosen ``k`` (from the cache when
   :func:`analysis.models.topics.select_k` ran before) and keeps the **representative run**:
-  the seed whose topics agree best with those of the other seeds (highest mean matched
-  cosine, :mod:`analysis.models.stability`; ties to the lowest seed). A single arbitrary seed
+  the random state whose topics agree best with those of the other random states (highest mean matched
+  cosine, :mod:`analysis.models.stability`; ties to the lowest random state). A single arbitrary random state
   could be an outlier; the representative run is the medoid of the runs.
 * :func:`topic_prevalence`: a group's prevalence of topic ``t`` is the token-weighted
   mean of its chunks' topic proportions, sum(n_tokens x theta_t) / sum(n_tokens): the
@@ -43,7 +43,7 @@ from analysis.text.themes import ThemeMatcher
 
 DEFAULT_KS = (3, 5, 8, 10, 12)
 FULL_KS = (3, 4, 5, 6, 7, 8, 10, 12, 15, 20)
-DEFAULT_SEEDS = (0, 1, 2, 3, 4)
+DEFAULT_RANDOM_STATES = (0, 1, 2, 3, 4)
 
 
 def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF,
@@ -73,7 +73,7 @@ def split_chunks(corpus: TopicCorpus, every: int = HOLDOUT_EVERY) -> tuple[spars
     return corpus.matrix[~held], corpus.matrix[held]
 
 
-def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DEFAULT_SEEDS,
+def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, random_states=DEFAULT_RANDOM_STATES,
                     n_jobs: int = 2) -> pd.DataFrame:
     """:func:`analysis.models.topics.select_k` on the corpus's chunks, NPMI on held-out chunks.
 
@@ -82,7 +82,7 @@ def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, seeds=DE
     The model read afterwards (:func:`choose_model`) is fitted on all chunks at the chosen k.
     """
     fitting, heldout = split_chunks(corpus)
-    return select_k(fitting, corpus.terms, ks, kinds=kinds, seeds=seeds, n_jobs=n_jobs, heldout=heldout)
+    return select_k(fitting, corpus.terms, ks, kinds=kinds, random_states=random_states, n_jobs=n_jobs, heldout=heldout)
 
 
 def representative_run(runs) -> tuple[int, np.ndarray]:
@@ -108,7 +108,7 @@ class ChosenModel:
 
     kind: str
     k: int
-    seed: int
+    random_state: int
     reason: str
     model: Pipeline
     terms: list[str]
@@ -125,26 +125,26 @@ class ChosenModel:
 
 
 def choose_model(corpus: TopicCorpus, kind: str = "nmf", *, k: int | None = None, ks=DEFAULT_KS,
-                 seeds=DEFAULT_SEEDS, n_jobs: int = 2, table: pd.DataFrame | None = None) -> ChosenModel:
+                 random_states=DEFAULT_RANDOM_STATES, n_jobs: int = 2, table: pd.DataFrame | None = None) -> ChosenModel:
     """The ``kind`` model at ``k`` (default: :func:`analysis.models.topics.choose_k` over ``ks``).
 
     ``table``: a :func:`selection_table` already computed (rows of other kinds are
-    ignored). Of the seeds' runs at that k, the representative one is returned.
+    ignored). Of the random states' runs at that k, the representative one is returned.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if k is None:
         if table is None or kind not in set(table["kind"]):
-            table = selection_table(corpus, ks, kinds=(kind,), seeds=seeds, n_jobs=n_jobs)
+            table = selection_table(corpus, ks, kinds=(kind,), random_states=random_states, n_jobs=n_jobs)
         k, reason = choose_k(table, kind=kind)
     else:
         reason = f"{kind}: k = {k} set by the user"
-    models = [fit_topic_model(corpus.matrix, k, kind=kind, seed=s, vocabulary=corpus.terms) for s in seeds]
+    models = [fit_topic_model(corpus.matrix, k, kind=kind, random_state=s, vocabulary=corpus.terms) for s in random_states]
     best, agreement = representative_run([components(m) for m in models])
-    reason += (f"; representative run: seed {seeds[best]} (mean matched cosine {agreement[best]:.3f} "
-               f"with the other {len(seeds) - 1} seeds)")
+    reason += (f"; representative run: random state {random_states[best]} (mean matched cosine {agreement[best]:.3f} "
+               f"with the other {len(random_states) - 1} random states)")
     replication = topic_replication([components(m) for m in models], reference=best)
-    return ChosenModel(kind, int(k), int(seeds[best]), reason, models[best], list(corpus.terms), table, replication)
+    return ChosenModel(kind, int(k), int(random_states[best]), reason, models[best], list(corpus.terms), table, replication)
 
 
 def document_topics(chosen: ChosenModel, corpus: TopicCorpus) -> pd.DataFrame:
@@ -308,17 +308,17 @@ def place_french(chosen: ChosenModel, corpus: TopicCorpus, turns: pd.DataFrame, 
     return SeedPlacement(projection, chunks, prevalence, per_turn, report)
 
 
-def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, seeds: tuple = DEFAULT_SEEDS,
+def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, random_states: tuple = DEFAULT_RANDOM_STATES,
                   chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAULT_MIN_DF) -> ChosenModel:
     """:func:`choose_model` on :func:`default_corpus`, memoised per session on the corpus's
     state and the parameters (pass tuples)."""
-    return _default_model(corpus_fingerprint(), kind, tuple(ks), tuple(seeds), chunk_tokens, min_df)
+    return _default_model(corpus_fingerprint(), kind, tuple(ks), tuple(random_states), chunk_tokens, min_df)
 
 
 @lru_cache(maxsize=8)
-def _default_model(fingerprint: tuple, kind: str, ks: tuple, seeds: tuple, chunk_tokens: int,
+def _default_model(fingerprint: tuple, kind: str, ks: tuple, random_states: tuple, chunk_tokens: int,
                    min_df: int) -> ChosenModel:
-    return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=ks, seeds=seeds)
+    return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=ks, random_states=random_states)
 
 
 DOCUMENT_COLUMNS = ["doc_id", "chunk_id", "first_turn", "last_turn", "n_turns", "roles", "n_tokens", "lang",

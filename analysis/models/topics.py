@@ -8,13 +8,13 @@ lemmas; scipy CSR as built by :mod:`analysis.measures.frequencies`) and its voca
   defaults: term count x smoothed idf, ``idf = ln((1 + N) / (1 + df)) + 1``, each
   document row scaled to unit length, so that long turns do not dominate and words that
   are everywhere weigh little. Solver: coordinate descent on the squared (Frobenius)
-  error. Initialisation: ``init='random'`` seeded by ``seed``. NNDSVD (``'nndsvd'``,
-  ``'nndsvda'``) is deterministic, so every seed would give the same model and
-  stability across seeds would be 1 by construction; ``'nndsvdar'`` randomises only
-  the entries NNDSVD leaves at zero. Random starts make the seed matter, which is what
+  error. Initialisation: ``init='random'`` seeded by ``random_state``. NNDSVD (``'nndsvd'``,
+  ``'nndsvda'``) is deterministic, so every random state would give the same model and
+  stability across random states would be 1 by construction; ``'nndsvdar'`` randomises only
+  the entries NNDSVD leaves at zero. Random starts make the random state matter, which is what
   the stability check needs.
 * **LDA** (Blei, Ng & Jordan 2003) on the raw counts, fitted by batch variational Bayes
-  (Hoffman, Blei & Bach 2010) with ``random_state=seed``. Priors are scikit-learn's
+  (Hoffman, Blei & Bach 2010) with ``random_state=random_state``. Priors are scikit-learn's
   symmetric defaults: document-topic ``alpha = 1 / k`` (each short turn is expected to
   mix few topics) and topic-word ``eta = 1 / k``; change them with
   ``doc_topic_prior=`` / ``topic_word_prior=``.
@@ -26,17 +26,17 @@ at most ``max_doc_update_iter=20`` inner updates per document per pass (default 
 stopping when the mean change is below ``mean_change_tol=1e-2`` (default 1e-3), and
 ``max_iter=10`` passes. On the English corpus (3,762 turns x 5,065 lemmas) 20 or 40
 passes, or the full default E-step, moved mean NPMI and stability by about 0.01 or
-less at k = 5 and 8 (within the spread over seeds), for 2-4 times the time. The sweep ``select_k(dtm, vocab, (5, 8, 12))``
-(5 seeds, both kinds) takes about 90 s there with ``n_jobs=1`` and 45 s with
+less at k = 5 and 8 (within the spread over random states), for 2-4 times the time. The sweep ``select_k(dtm, vocab, (5, 8, 12))``
+(5 random states, both kinds) takes about 90 s there with ``n_jobs=1`` and 45 s with
 ``n_jobs=2``; on a 5,000 x 8,000 matrix of 600k tokens, about 2 minutes with 2 jobs.
 Every value can be overridden through ``**params``.
 
-Choosing k (:func:`select_k`, :func:`choose_k`): each k is fitted with several seeds,
-scored with NPMI coherence (:mod:`analysis.models.coherence`) and with stability across seeds
+Choosing k (:func:`select_k`, :func:`choose_k`): each k is fitted with several random states,
+scored with NPMI coherence (:mod:`analysis.models.coherence`) and with stability across random states
 (:mod:`analysis.models.stability`).
 
 Fitted models are cached on disk in ``cache_dir()/topics`` with ``joblib.Memory``, keyed on
-(matrix, vocabulary, kind, k, seed, parameters, scikit-learn version); any change to one of
+(matrix, vocabulary, kind, k, random_state, parameters, scikit-learn version); any change to one of
 these fits anew, and the cache is shared by notebooks, ``make run`` and the tests.
 
 References
@@ -95,29 +95,29 @@ def _check_kind(kind) -> str:
     return kind
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an integer from 0 to 2**32 - 1, got {seed!r}")
-    return int(seed)
+def _check_random_state(random_state) -> int:
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or not 0 <= random_state < 2**32:
+        raise ValueError(f"random_state must be an integer from 0 to 2**32 - 1, got {random_state!r}")
+    return int(random_state)
 
 
 def _settings(kind: str, params: dict) -> dict:
     """The estimator's parameters: the module defaults, overridden by ``params``."""
-    reserved = {"n_components": "k", "random_state": "seed"}
+    reserved = {"n_components": "k", "random_state": "random_state (fit_topic_model) or random_states (select_k)"}
     for name, instead in reserved.items():
         if name in params:
             raise ValueError(f"set the parameter {instead!r}, not {name!r}")
     return {**DEFAULTS[kind], **params}
 
 
-def _build(kind: str, k: int, seed: int, settings: dict) -> Pipeline:
+def _build(kind: str, k: int, random_state: int, settings: dict) -> Pipeline:
     if kind == "nmf":
         return Pipeline([("tfidf", TfidfTransformer()),
-                         ("nmf", NMF(n_components=k, random_state=seed, **settings))])
-    return Pipeline([("lda", LatentDirichletAllocation(n_components=k, random_state=seed, **settings))])
+                         ("nmf", NMF(n_components=k, random_state=random_state, **settings))])
+    return Pipeline([("lda", LatentDirichletAllocation(n_components=k, random_state=random_state, **settings))])
 
 
-def cache_key(doc_term, *, vocabulary, kind: str, k: int, seed: int, settings: dict) -> str:
+def cache_key(doc_term, *, vocabulary, kind: str, k: int, random_state: int, settings: dict) -> str:
     """sha256 of everything the fitted model depends on.
 
     The matrix enters in canonical form (CSR, duplicates summed, indices sorted, float64
@@ -129,7 +129,7 @@ def cache_key(doc_term, *, vocabulary, kind: str, k: int, seed: int, settings: d
     matrix.eliminate_zeros()
     matrix.sort_indices()
     described = json.dumps({"vocabulary": None if vocabulary is None else list(vocabulary),
-                            "kind": kind, "k": int(k), "seed": int(seed), "settings": settings,
+                            "kind": kind, "k": int(k), "random_state": int(random_state), "settings": settings,
                             "sklearn": sklearn.__version__,
                             "pipeline": PIPELINE_VERSION}, sort_keys=True, default=repr)
     digest = hashlib.sha256()
@@ -141,27 +141,27 @@ def cache_key(doc_term, *, vocabulary, kind: str, k: int, seed: int, settings: d
     return digest.hexdigest()
 
 
-def _fit_model(key: str, matrix, kind: str, k: int, seed: int, settings: dict) -> Pipeline:
+def _fit_model(key: str, matrix, kind: str, k: int, random_state: int, settings: dict) -> Pipeline:
     """Fit one model; ``key`` (:func:`cache_key`) stands for all the arguments in the disk cache."""
-    return _build(kind, k, seed, settings).fit(matrix)
+    return _build(kind, k, random_state, settings).fit(matrix)
 
 
-def _fit(matrix, k, kind, seed, vocabulary, settings, folder):
+def _fit(matrix, k, kind, random_state, vocabulary, settings, folder):
     """Fit one model, through a ``joblib.Memory`` cache in ``folder`` (None: no cache).
 
     joblib stores the fitted pipeline under a hash of :func:`cache_key` alone (the other
     arguments are what the key is computed from), so the same counts in another storage
-    format reuse the stored fit, and any change of data, vocabulary, kind, k, seed,
+    format reuse the stored fit, and any change of data, vocabulary, kind, k, random_state,
     settings, scikit-learn or pipeline version fits anew.
     """
     if folder is None:
-        return _fit_model("", matrix, kind, k, seed, settings)
-    key = cache_key(matrix, vocabulary=vocabulary, kind=kind, k=k, seed=seed, settings=settings)
-    cached = Memory(folder, verbose=0).cache(_fit_model, ignore=["matrix", "kind", "k", "seed", "settings"])
-    return cached(key, matrix, kind, k, seed, settings)
+        return _fit_model("", matrix, kind, k, random_state, settings)
+    key = cache_key(matrix, vocabulary=vocabulary, kind=kind, k=k, random_state=random_state, settings=settings)
+    cached = Memory(folder, verbose=0).cache(_fit_model, ignore=["matrix", "kind", "k", "random_state", "settings"])
+    return cached(key, matrix, kind, k, random_state, settings)
 
 
-def fit_topic_model(doc_term, k: int, *, kind: str = "nmf", seed: int = 0, vocabulary=None,
+def fit_topic_model(doc_term, k: int, *, kind: str = "nmf", random_state: int = 0, vocabulary=None,
                     use_cache: bool = True, **params) -> Pipeline:
     """Fit an NMF (on TF-IDF) or LDA (on counts) model with ``k`` topics.
 
@@ -175,11 +175,11 @@ def fit_topic_model(doc_term, k: int, *, kind: str = "nmf", seed: int = 0, vocab
     matrix = as_doc_term(doc_term)
     kind = _check_kind(kind)
     k = _check_k(k, *matrix.shape)
-    seed = _check_seed(seed)
+    random_state = _check_random_state(random_state)
     if vocabulary is not None and len(vocabulary) != matrix.shape[1]:
         raise ValueError(f"the vocabulary has {len(vocabulary)} terms but the matrix has {matrix.shape[1]} columns")
     settings = _settings(kind, params)
-    return _fit(matrix, k, kind, seed, vocabulary, settings, cache_dir() / "topics" if use_cache else None)
+    return _fit(matrix, k, kind, random_state, vocabulary, settings, cache_dir() / "topics" if use_cache else None)
 
 
 # -- reading a fitted model ------------------------------------------------------------
@@ -242,14 +242,14 @@ def doc_topics(model, doc_term) -> np.ndarray:
 
 # -- choosing k ------------------------------------------------------------------------
 
-def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), top_n: int = 10,
+def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, random_states=(0, 1, 2, 3, 4), top_n: int = 10,
              params: dict | None = None, use_cache: bool = True, n_jobs: int = 1, heldout=None) -> pd.DataFrame:
-    """Fit every (kind, k, seed) and score each (kind, k); one row per (kind, k).
+    """Fit every (kind, k, random_state) and score each (kind, k); one row per (kind, k).
 
-    Columns: ``kind, k, n_seeds``; ``npmi_mean`` and ``npmi_sd``, the mean and standard
-    deviation over seeds of a run's mean NPMI of its topics' ``top_n`` terms;
+    Columns: ``kind, k, n_random_states``; ``npmi_mean`` and ``npmi_sd``, the mean and standard
+    deviation over random states of a run's mean NPMI of its topics' ``top_n`` terms;
     ``umass_mean``, the same mean for UMass; ``stability``, the mean matched cosine
-    over all pairs of seeds; ``chance_95``, the 95th percentile of the cosines of
+    over all pairs of random states; ``chance_95``, the 95th percentile of the cosines of
     unmatched topic pairs (:func:`analysis.models.stability.chance_similarities`), the
     level a matched pair must beat to mean anything. ``heldout``: documents x the same
     terms that the models were not fitted on; NPMI is then computed on them (a topic
@@ -269,11 +269,11 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
                          "give both the same terms")
     kinds = [_check_kind(kind) for kind in kinds]
     ks = sorted({_check_k(k, *matrix.shape) for k in ks})
-    seeds = [_check_seed(seed) for seed in seeds]
+    random_states = [_check_random_state(random_state) for random_state in random_states]
     if not kinds or not ks:
         raise ValueError("give at least one kind and one k")
-    if len(set(seeds)) < 2:
-        raise ValueError(f"stability needs at least 2 different seeds, got {seeds}")
+    if len(set(random_states)) < 2:
+        raise ValueError(f"stability needs at least 2 different random states, got {random_states}")
     if isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or not 2 <= top_n <= matrix.shape[1]:
         raise ValueError(f"top_n must be an integer from 2 to the number of terms, got {top_n!r}")
     params = params or {}
@@ -282,19 +282,19 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
         raise ValueError(f"params keys must be model kinds {KINDS}, got {sorted(unknown)}")
     settings = {kind: _settings(kind, params.get(kind, {})) for kind in kinds}
     folder = cache_dir() / "topics" if use_cache else None
-    jobs = list(product(kinds, ks, seeds))
+    jobs = list(product(kinds, ks, random_states))
     if n_jobs == 1:
-        models = [_fit(matrix, k, kind, seed, vocabulary, settings[kind], folder) for kind, k, seed in jobs]
+        models = [_fit(matrix, k, kind, random_state, vocabulary, settings[kind], folder) for kind, k, random_state in jobs]
     else:
-        models = Parallel(n_jobs=n_jobs)(delayed(_fit)(matrix, k, kind, seed, vocabulary, settings[kind], folder)
-                                         for kind, k, seed in jobs)
+        models = Parallel(n_jobs=n_jobs)(delayed(_fit)(matrix, k, kind, random_state, vocabulary, settings[kind], folder)
+                                         for kind, k, random_state in jobs)
     fitted = dict(zip(jobs, models))
     rows = []
     for kind, k in product(kinds, ks):
-        runs = [components(fitted[kind, k, seed]) for seed in seeds]
+        runs = [components(fitted[kind, k, random_state]) for random_state in random_states]
         npmi = [npmi_coherence(_top_indices(run, top_n), scoring).mean for run in runs]
         umass = [umass_coherence(_top_indices(run, top_n), matrix).mean for run in runs]
-        rows.append({"kind": kind, "k": k, "n_seeds": len(seeds), "npmi_mean": float(np.mean(npmi)),
+        rows.append({"kind": kind, "k": k, "n_random_states": len(random_states), "npmi_mean": float(np.mean(npmi)),
                      "npmi_sd": float(np.std(npmi, ddof=1)), "umass_mean": float(np.mean(umass)),
                      "stability": stability(runs).mean,
                      "chance_95": float(np.quantile(chance_similarities(runs), 0.95)) if k > 1 else np.nan})
@@ -308,16 +308,16 @@ def choose_k(table: pd.DataFrame, *, kind: str | None = None,
     """Pick k from a :func:`select_k` table; return ``(k, reason)``.
 
     Rule: keep the k whose stability is at least ``min_stability`` (default 0.8: matched
-    topics across seeds share most of their weight) and, when the table has it, above
+    topics across random states share most of their weight) and, when the table has it, above
     ``chance_95`` (unmatched topics of LDA already reach cosines near 0.8, so the
     threshold alone does not say that topics replicate). Among them take the highest mean
     NPMI; any k whose mean NPMI is within one standard error of that best value
-    (``npmi_sd / sqrt(n_seeds)`` of the best row) counts as a tie, and ties go to the
+    (``npmi_sd / sqrt(n_random_states)`` of the best row) counts as a tie, and ties go to the
     smallest k, the model with fewer, broader topics that is easier to read (the
     one-standard-error rule; Hastie, Tibshirani & Friedman 2009, sec. 7.10). If no k is
     stable enough, take the most stable one (ties to the smaller k) and say so.
     """
-    needed = {"kind", "k", "n_seeds", "npmi_mean", "npmi_sd", "stability"}
+    needed = {"kind", "k", "n_random_states", "npmi_mean", "npmi_sd", "stability"}
     if missing := needed - set(table.columns):
         raise ValueError(f"the table lacks {sorted(missing)}; make it with select_k")
     kinds = sorted(table["kind"].unique())
@@ -335,10 +335,10 @@ def choose_k(table: pd.DataFrame, *, kind: str | None = None,
         best = rows.loc[rows["stability"].idxmax()]  # idxmax returns the first, i.e. smallest k
         return int(best["k"]), (
             f"{kind}: no k reached stability {min_stability:.2f} (the highest, {best['stability']:.3f}, is "
-            f"at k = {int(best['k'])}); chose the most stable k; its topics change with the seed, "
+            f"at k = {int(best['k'])}); chose the most stable k; its topics change with the random_state, "
             "so read them with caution")
     best = stable.loc[stable["npmi_mean"].idxmax()]
-    se = best["npmi_sd"] / np.sqrt(best["n_seeds"]) if np.isfinite(best["npmi_sd"]) else 0.0
+    se = best["npmi_sd"] / np.sqrt(best["n_random_states"]) if np.isfinite(best["npmi_sd"]) else 0.0
     tied = stable[stable["npmi_mean"] >= best["npmi_mean"] - se]
     chosen = tied.iloc[0]
     listed = ", ".join(str(int(k)) for k in stable["k"])

@@ -15,6 +15,12 @@ conversation order within each interview (the block bootstrap relies on it).
 :data:`analysis.stats.resampling.FEW_TURNS` turns, moving blocks above), ``"blocks"``,
 ``"few turns"``, or ``"turns"`` (independent turns, block length 1: the naive design,
 kept for teaching the difference).
+
+``kappa`` (rates of few turns only): ``None``, the union of exact Poisson and
+cluster-robust t; a number or ``{feature: kappa}``, the negative-binomial exact interval
+with that between-turn bunching; ``"estimate"``, kappa per feature measured on the
+table's own interviews of :data:`~analysis.stats.resampling.FEW_TURNS` turns or more
+(:func:`analysis.stats.dispersion.dispersion_table`).
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.stats.dispersion import dispersion_table
 from analysis.stats.intervals import few_turns_rate_interval, wilson
 from analysis.stats.multiplicity import bh_adjust
 from analysis.stats.resampling import (FEW_TURNS, block_length, bootstrap_p_value, check_random_state,
@@ -75,20 +82,29 @@ def _resolve(design: str, n: int) -> str:
     return design
 
 
-def interval_name(design: str, n: int, statistic: str = "rate") -> str:
-    """How an interval was computed, in words (for tables and captions)."""
+def interval_name(design: str, n: int, statistic: str = "rate", kappa=None) -> str:
+    """How an interval was computed, in words (for tables and captions).
+
+    ``kappa``: the bunching given to a few-turns rate interval (None: the union rule;
+    NaN: no kappa for this feature, so the union rule too)."""
     design = _resolve(design, n)
     if design == "few turns":
-        return ("Wilson score interval" if statistic == "share"
-                else "exact Poisson and cluster-robust t (union)")
+        if statistic == "share":
+            return "Wilson score interval"
+        if kappa is None or np.isnan(kappa):
+            return "exact Poisson and cluster-robust t (union)"
+        if np.isinf(kappa):
+            return "exact Poisson (no between-turn bunching measured)"
+        return f"negative-binomial exact, between-turn kappa {kappa:.2g}"
     if design == "turns":
         return "percentile bootstrap of independent turns"
     return f"moving-block bootstrap, blocks of {block_length(n)} turns"
 
 
 def _one_group(hits: np.ndarray, tokens: np.ndarray, per, n_boot, level, rng, design: str,
-               statistic: str) -> Interval:
-    """Estimate and interval for one ordered set of turns; ``hits`` is n x k."""
+               statistic: str, kappa=None) -> Interval:
+    """Estimate and interval for one ordered set of turns; ``hits`` is n x k; ``kappa``
+    None or k shapes (few-turns rates only)."""
     n = tokens.shape[0]
     estimate = hits.sum(axis=0) / tokens.sum() * per
     design = _resolve(design, n)
@@ -96,7 +112,7 @@ def _one_group(hits: np.ndarray, tokens: np.ndarray, per, n_boot, level, rng, de
         if statistic == "share":
             bounds = np.array([wilson(int(s), n, level) for s in hits.sum(axis=0)])
             return Interval(estimate, bounds[:, 0] * per, bounds[:, 1] * per, n)
-        lo, hi = few_turns_rate_interval(hits, tokens, level, per)
+        lo, hi = few_turns_rate_interval(hits, tokens, level, per, kappa=kappa)
         return Interval(estimate, lo, hi, n)
     weights = within_weights(np.zeros(n), n_boot, rng, 1 if design == "turns" else None)
     den = weights @ tokens
@@ -107,20 +123,21 @@ def _one_group(hits: np.ndarray, tokens: np.ndarray, per, n_boot, level, rng, de
     return Interval(estimate, lo, hi, n)
 
 
-def _single(values, tokens, per, n_boot, level, random_state, design, statistic) -> Interval:
+def _single(values, tokens, per, n_boot, level, random_state, design, statistic, kappa=None) -> Interval:
     ci = _one_group(values.reshape(tokens.shape[0], -1), tokens, per, n_boot, level,
-                    stream(random_state), design, statistic)
+                    stream(random_state), design, statistic, kappa)
     if values.ndim == 1:
         return Interval(float(ci.rate[0]), float(ci.lo[0]), float(ci.hi[0]), ci.n)
     return ci
 
 
 def rate_ci(hits, tokens, *, per: float = 1000, n_boot: int = 2000, level: float = 0.95,
-            random_state: int = 0, design: str = "auto") -> Interval:
+            random_state: int = 0, design: str = "auto", kappa=None) -> Interval:
     """Rate per ``per`` tokens over one interview's ordered turns, with its interval.
 
     ``hits``: counts per turn (length n) or turns x features (n x k; arrays of k come
-    back). ``tokens``: tokens per turn.
+    back). ``tokens``: tokens per turn. ``kappa``: the between-turn bunching for a
+    few-turns interval (a number or one per feature; module docstring).
     """
     _check_params(per, n_boot, level, random_state, design)
     tokens = _counts(tokens, "tokens")
@@ -130,7 +147,8 @@ def rate_ci(hits, tokens, *, per: float = 1000, n_boot: int = 2000, level: float
                          "give one row per turn in both")
     if tokens.sum() == 0:
         raise ValueError("total tokens is 0: a rate per token is undefined")
-    return _single(hits, tokens, per, n_boot, level, random_state, design, "rate")
+    return _single(hits, tokens, per, n_boot, level, random_state, design, "rate",
+                   None if kappa is None else np.asarray(kappa, dtype=float))
 
 
 def share_ci(flags, *, per: float = 1, n_boot: int = 2000, level: float = 0.95,
@@ -161,9 +179,37 @@ def _columns(df: pd.DataFrame, group, value_cols, extra) -> tuple[list[str], lis
     return groups, values
 
 
+def _kappas(kappa, df, groups, values, token_col) -> tuple[np.ndarray | None, str | None]:
+    """``kappa`` argument -> one shape per feature (or None) and how it was obtained."""
+    if kappa is None:
+        return None, None
+    if isinstance(kappa, str):
+        if kappa != "estimate":
+            raise ValueError(f"kappa must be None, a number, a {{feature: kappa}} dict or 'estimate', not {kappa!r}")
+        if not groups:
+            raise ValueError("kappa='estimate' needs group= naming the interviews (e.g. 'doc_id') to measure it on")
+        doc = groups[0]
+        if df.groupby(doc)[token_col].size().max() < FEW_TURNS:
+            return np.full(len(values), np.nan), f"not measured (no interview of {FEW_TURNS}+ turns)"
+        table = dispersion_table(df, value_cols=values, token_col=token_col, doc=doc, min_turns=FEW_TURNS)
+        return table["kappa"].to_numpy(float), (f"measured on {table['n_interviews'].iat[0]} interviews of "
+                                                f"{FEW_TURNS}+ turns ({table.attrs['method']})")
+    if isinstance(kappa, dict):
+        missing = [v for v in values if v not in kappa]
+        if missing:
+            raise ValueError(f"kappa has no value for {missing}; give one per feature (NaN: use the union rule)")
+        out = np.array([kappa[v] for v in values], dtype=float)
+    else:
+        out = np.broadcast_to(np.asarray(kappa, dtype=float), (len(values),)).copy()
+    if (out <= 0).any():
+        raise ValueError(f"kappa must be positive (inf: no bunching), not {out.tolist()}")
+    return out, "given"
+
+
 def bootstrap_table(df: pd.DataFrame, *, group, value_cols, token_col: str | None = None,
                     statistic: str = "rate", per: float | None = None, n_boot: int = 2000,
-                    level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
+                    level: float = 0.95, random_state: int = 0, design: str = "auto",
+                    kappa=None) -> pd.DataFrame:
     """Rates (or shares) with intervals for every group x feature, as a tidy table.
 
     ``df``: one row per turn, in conversation order. ``group``: column(s) naming a group
@@ -171,9 +217,13 @@ def bootstrap_table(df: pd.DataFrame, *, group, value_cols, token_col: str | Non
     ``statistic="rate"`` needs ``token_col`` (tokens per turn; ``per`` defaults to 1000);
     ``statistic="share"``: ``value_cols`` are 0/1 flags per turn (``per`` defaults to 1).
     Each group draws from its own stream (:func:`analysis.stats.resampling.stream`).
+    ``kappa`` (rates): the bunching used for few-turns groups (module docstring);
+    ``"estimate"`` measures it per feature on the groups of FEW_TURNS or more turns,
+    with the first group column naming the interview.
 
     Returns the group columns, ``feature``, ``rate`` or ``share``, ``lo``, ``hi``, ``n``
-    (turns), ``n_tokens`` (rates), ``interval`` (the method, :func:`interval_name`).
+    (turns), ``n_tokens`` (rates), ``interval`` (the method, :func:`interval_name`);
+    with ``kappa``, also a ``kappa`` column (the shape a few-turns row used, else NaN).
     """
     if statistic not in ("rate", "share"):
         raise ValueError(f"statistic must be 'rate' or 'share', not {statistic!r}")
@@ -182,6 +232,9 @@ def bootstrap_table(df: pd.DataFrame, *, group, value_cols, token_col: str | Non
     per = (1000 if statistic == "rate" else 1) if per is None else per
     _check_params(per, n_boot, level, random_state, design)
     groups, values = _columns(df, group, value_cols, [token_col] if statistic == "rate" else [])
+    if kappa is not None and statistic != "rate":
+        raise ValueError("kappa applies to rates only; shares of few turns get Wilson intervals")
+    kappas, kappa_source = _kappas(kappa, df, groups, values, token_col)
     rows = []
     parts = df.groupby(groups, sort=True) if groups else [((), df)]
     for key, part in parts:
@@ -195,19 +248,24 @@ def bootstrap_table(df: pd.DataFrame, *, group, value_cols, token_col: str | Non
             if not np.isin(hits, (0, 1)).all():
                 raise ValueError(f"{values} in group {key} must be 0/1 flags for shares")
             tokens = np.ones(len(part))
-        ci = _one_group(hits, tokens, per, n_boot, level, stream(random_state, key), design, statistic)
-        method = interval_name(design, len(part), statistic)
+        ci = _one_group(hits, tokens, per, n_boot, level, stream(random_state, key), design, statistic, kappas)
+        few = _resolve(design, len(part)) == "few turns"
         for j, feature in enumerate(values):
+            used = kappas[j] if kappas is not None and few else None
             row = {**dict(zip(groups, key)), "feature": feature, statistic: ci.rate[j], "lo": ci.lo[j],
                    "hi": ci.hi[j], "n": ci.n}
             if statistic == "rate":
                 row["n_tokens"] = int(tokens.sum())
-            rows.append({**row, "interval": method})
+            if kappas is not None:
+                row["kappa"] = np.nan if used is None else float(used)
+            rows.append({**row, "interval": interval_name(design, len(part), statistic, used)})
     columns = [*groups, "feature", statistic, "lo", "hi", "n", *(["n_tokens"] if statistic == "rate" else []),
-               "interval"]
+               *(["kappa"] if kappas is not None else []), "interval"]
     out = pd.DataFrame(rows, columns=columns)
     out.attrs.update(statistic=f"{statistic} per {per:g}" + (" tokens" if statistic == "rate" else " turns"),
                      level=level, n_boot=n_boot, random_state=random_state, design=design)
+    if kappas is not None:
+        out.attrs["kappa"] = kappa_source
     return out
 
 

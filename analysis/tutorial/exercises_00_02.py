@@ -46,12 +46,12 @@ def interviewee_share():
 
 
 @exercise("02.1", "How many times per 1,000 tokens does the lemma 'gpu' occur in the seed?",
-          "term_frequencies(turns) has a per_1000 column: select the row whose term is 'gpu', e.g. "
-          "freq.loc[freq['term'] == 'gpu', 'per_1000'].iloc[0].", number(decimals=2), "a number (per 1,000 tokens)")
+          "term_frequencies(turns) has a rate column (per 1,000 tokens): select the row whose term is 'gpu', e.g. "
+          "freq.loc[freq['term'] == 'gpu', 'rate'].iloc[0].", number(decimals=2), "a number (per 1,000 tokens)")
 def gpu_rate():
-    """Read the per_1000 value of the lemma 'gpu' in the seed's term frequencies."""
+    """Read the rate (per 1,000 tokens) of the lemma 'gpu' in the seed's term frequencies."""
     table = term_frequencies(load_corpus(docs=[SEED_DOC_ID]))
-    return float(table.loc[table["term"] == "gpu", "per_1000"].iloc[0])
+    return float(table.loc[table["term"] == "gpu", "rate"].iloc[0])
 
 
 @exercise("02.2", "How many occurrences of 'open source' does the KWIC find in the seed?",

@@ -164,7 +164,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "03": {"SEED": one_of(fully_coded_documents, "a document whose every turn is hand coded:"),
            "THEMES": some_of(themes, none_ok=True), "N_BOOT": integer(100, 100_000),
            "BOOT_SEED": integer(0), "K": integer(1, 20), "ERROR_THEME": one_of(themes, "a theme:")},
-    "04": {"K_RANGE": integers(2), "FULL_SWEEP": boolean(), "SEEDS": integers(0, min_length=2),
+    "04": {"K_RANGE": integers(2), "FULL_SWEEP": boolean(), "RANDOM_STATES": integers(0, min_length=2),
            "CHUNK_TOKENS": integer(50, 5000), "MIN_DF": integer(1, 100), "KIND": one_of(("nmf", "lda")),
            "N_JOBS": integer(1, 64), "N_BOOT": integer(100, 100_000),
            "SEED_DOC": one_of(french_full_text_documents, "a French document with running text:")},

@@ -22,15 +22,15 @@ ALPHA = 2e-6
 EPOCHS = 15
 
 
-def base_classifier(seed: int = 0, alpha: float = ALPHA) -> SGDClassifier:
+def base_classifier(random_state: int = 0, alpha: float = ALPHA) -> SGDClassifier:
     """The uncalibrated linear model (logistic loss, seeded)."""
-    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, random_state=seed)
+    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, random_state=random_state)
 
 
-def fit_calibrated(X, y, groups, *, seed: int = 0, folds: int = 3) -> dict:
+def fit_calibrated(X, y, groups, *, random_state: int = 0, folds: int = 3) -> dict:
     """Fit and calibrate; return ``{"coef", "intercept", "a", "b"}`` (numpy arrays and floats)."""
     splits = list(GroupKFold(n_splits=folds).split(X, y, groups))
-    model = CalibratedClassifierCV(base_classifier(seed), method="sigmoid", cv=splits, ensemble=False).fit(X, y)
+    model = CalibratedClassifierCV(base_classifier(random_state), method="sigmoid", cv=splits, ensemble=False).fit(X, y)
     fitted = model.calibrated_classifiers_[0]
     calibrator = fitted.calibrators[0]
     return {"coef": fitted.estimator.coef_.ravel().astype(float), "intercept": float(fitted.estimator.intercept_[0]),

@@ -85,14 +85,14 @@ def text_seed(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
 
 
-def turns_to_captions(turns: list[Turn], *, seed: int | None = None, noise: bool = True,
+def turns_to_captions(turns: list[Turn], *, random_state: int | None = None, noise: bool = True,
                       segments=("interview",)) -> CaptionStream:
     """Caption form of labelled turns (rules in the module docstring).
 
     Only turns of ``segments`` whose role is interviewer or interviewee are kept (the
     model is applied to the interview proper; intros and sponsor reads are found by the
     segment rules). ``noise=False`` skips rule 4 (the round trip tested in the suite);
-    ``seed`` defaults to :func:`text_seed` of the joined text.
+    ``random_state`` defaults to :func:`text_seed` of the joined text.
     """
     words, roles = [], []
     for turn in turns:
@@ -106,7 +106,7 @@ def turns_to_captions(turns: list[Turn], *, seed: int | None = None, noise: bool
                 roles.append(code)
     if not noise:
         return CaptionStream(words, roles)
-    rng = np.random.default_rng(text_seed(" ".join(words)) if seed is None else seed)
+    rng = np.random.default_rng(text_seed(" ".join(words)) if random_state is None else random_state)
     filler = rng.random(len(words)) < FILLER_RATE
     which = rng.integers(0, len(FILLERS), len(words))
     repeat = rng.random(len(words)) < REPEAT_RATE

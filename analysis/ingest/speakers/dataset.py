@@ -117,12 +117,12 @@ def assign_groups(episodes: list[Episode]) -> None:
         episode.group = episodes[find(i)].content_hash[:16]
 
 
-def split_episodes(episodes: list[Episode], *, test_share: float = 0.3, seed: int = 13):
+def split_episodes(episodes: list[Episode], *, test_share: float = 0.3, random_state: int = 13):
     """``(train, test)`` lists of episodes, whole groups on one side (rules in the module docstring)."""
     if not 0 < test_share < 1:
         raise ValueError(f"test_share must be between 0 and 1, not {test_share}")
     groups = sorted({e.group for e in episodes})
-    order = np.random.default_rng(seed).permutation(len(groups))
+    order = np.random.default_rng(random_state).permutation(len(groups))
     test_groups, n_test = set(), 0
     for k in order:
         if n_test >= test_share * len(episodes):

@@ -106,13 +106,13 @@ def scores(counts: dict) -> dict:
     return out
 
 
-def pooled_with_intervals(per_episode: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0,
+def pooled_with_intervals(per_episode: pd.DataFrame, *, n_boot: int = 2000, random_state: int = 0,
                           level: float = 0.95) -> dict:
     """``{metric: (estimate, low, high)}``: pooled scores and episode-bootstrap percentile intervals."""
     keys = list(COUNT_COLUMNS)
     table = per_episode[keys].to_numpy(dtype=float)
     point = scores(dict(zip(keys, table.sum(axis=0))))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     draws = np.array([[scores(dict(zip(keys, table[idx].sum(axis=0))))[m] for m in METRICS]
                       for idx in rng.integers(0, len(table), (n_boot, len(table)))])
     defined = ~np.isnan(draws).all(axis=0)           # precision of "all guest": no boundary, 0/0
@@ -147,18 +147,18 @@ def evaluate_episodes(episodes, predict, *, tolerance: int = TOLERANCE) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def summary_table(per_episode: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+def summary_table(per_episode: pd.DataFrame, *, n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
     """Pooled scores with intervals over episodes, one row per method and metric."""
     rows = []
     for method, part in per_episode.groupby("method", sort=False):
-        for metric, (est, lo, hi) in pooled_with_intervals(part, n_boot=n_boot, seed=seed).items():
+        for metric, (est, lo, hi) in pooled_with_intervals(part, n_boot=n_boot, random_state=random_state).items():
             rows.append({"method": method, "metric": metric, "estimate": est, "ci_low": lo, "ci_high": hi,
                          "episodes": len(part), "words": int(part["words"].sum())})
     return pd.DataFrame(rows)
 
 
-def held_out_evaluation(model, root=None, *, n_boot: int = 2000, seed: int = 0):
+def held_out_evaluation(model, root=None, *, n_boot: int = 2000, random_state: int = 0):
     """``(summary, per_episode)`` of ``model`` on the held-out episodes its version lists (needs the archive)."""
     episodes = load_episodes(root, only=model.version["test_episodes"])
     per_episode = evaluate_episodes(episodes, lambda words: model.predict(words)[0])
-    return summary_table(per_episode, n_boot=n_boot, seed=seed), per_episode
+    return summary_table(per_episode, n_boot=n_boot, random_state=random_state), per_episode

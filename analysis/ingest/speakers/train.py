@@ -36,7 +36,7 @@ PRIOR_WEIGHTS = (0.0, 0.5, 1.0)
 SWITCH_SCALES = (0.5, 1.0, 2.0, 3.0)
 
 
-def fit_on(episodes, half: int, seed: int = SEED, log=print) -> SpeakerModel:
+def fit_on(episodes, half: int, random_state: int = SEED, log=print) -> SpeakerModel:
     """Vocabulary, calibrated classifier and transitions fitted on ``episodes``."""
     word_vocab, char_vocab = fit_vocabularies([block_texts(e.stream.words) for e in episodes])
     featurizer = Featurizer(word_vocab, char_vocab, half)
@@ -45,7 +45,7 @@ def fit_on(episodes, half: int, seed: int = SEED, log=print) -> SpeakerModel:
     groups = np.concatenate([[e.group] * len(y) for e, y in zip(episodes, labels)])
     X, y = sp.vstack(blocks, format="csr"), np.concatenate(labels)
     log(f"  fitting on {len(episodes)} episodes, {X.shape[0]} blocks x {X.shape[1]} features (half={half})")
-    fitted = fit_calibrated(X, y, groups, seed=seed)
+    fitted = fit_calibrated(X, y, groups, random_state=random_state)
     return SpeakerModel(half=half, word_vocabulary=word_vocab, char_vocabulary=char_vocab, coef=fitted["coef"],
                         intercept=fitted["intercept"], a=fitted["a"], b=fitted["b"],
                         transitions=fit_transitions(labels), prior_guest=float(y.mean()))
@@ -69,21 +69,22 @@ def validate(model: SpeakerModel, episodes) -> list[dict]:
     return rows
 
 
-def train(root=None, *, seed: int = SEED, log=print, limit: int | None = None) -> SpeakerModel:
+def train(root=None, *, random_state: int = SEED, log=print, limit: int | None = None) -> SpeakerModel:
     """Steps 1-3 of the module docstring; returns the model (not yet saved)."""
     episodes = load_episodes(root, limit=limit)
-    train_eps, test_eps = split_episodes(episodes, test_share=TEST_SHARE, seed=seed)
-    inner, val = split_episodes(train_eps, test_share=0.25, seed=seed + 1)
+    train_eps, test_eps = split_episodes(episodes, test_share=TEST_SHARE, random_state=random_state)
+    inner, val = split_episodes(train_eps, test_share=0.25, random_state=random_state + 1)
     log(f"{len(episodes)} labelled episodes: {len(train_eps)} training ({len(inner)} fit + {len(val)} validation), "
         f"{len(test_eps)} held out")
     table = []
     for half in HALVES:
-        table += validate(fit_on(inner, half, seed, log), val)
+        table += validate(fit_on(inner, half, random_state, log), val)
         log(f"  half={half}: best on validation {max(table, key=_criterion)}")
     best = max(table, key=_criterion)
-    model = fit_on(train_eps, best["half"], seed, log)
+    model = fit_on(train_eps, best["half"], random_state, log)
     model.prior_weight, model.switch_scale = best["prior_weight"], best["switch_scale"]
-    model.version = {"training_episodes_sha256": episode_list_hash(train_eps), "seed": seed,
+    # the key "seed" (the random state) is kept: it is part of the shipped model file's format
+    model.version = {"training_episodes_sha256": episode_list_hash(train_eps), "seed": random_state,
                      "training_episodes": sorted(e.episode for e in train_eps),
                      "test_episodes": sorted(e.episode for e in test_eps),
                      "validation_episodes": sorted(e.episode for e in val)}
@@ -97,7 +98,7 @@ def train(root=None, *, seed: int = SEED, log=print, limit: int | None = None) -
 def attach_held_out(model: SpeakerModel, test_episodes) -> None:
     """Store the pooled held-out scores (with episode-bootstrap intervals) in ``model.notes``."""
     per_episode = evaluate_episodes(test_episodes, lambda words: model.predict(words)[0])
-    summary = summary_table(per_episode, n_boot=2000, seed=0)
+    summary = summary_table(per_episode, n_boot=2000, random_state=0)
     model.notes["held_out"] = [{k: (None if v != v else round(v, 4)) if isinstance(v, float) else v
                                 for k, v in row.items()} for row in summary.to_dict("records")]
     model.notes["held_out_command"] = "python -m analysis speakers --evaluate"
