@@ -164,7 +164,7 @@ def cmd_validate(args) -> int:
     from analysis.measures.validation import coded_quotes, coded_sample, validation_report
     turns = load_corpus()
     if args.reliability:
-        from analysis.measures.reliability import instrument_reliability
+        from analysis.measures.reliability import instrument_reliability  # lazy, as above
         _write_table(instrument_reliability(turns), args.format)
         return 0
     coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)

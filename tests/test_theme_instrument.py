@@ -186,7 +186,7 @@ def test_weighted_metrics_against_a_hand_computed_sample():
     assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(2 / 3)
     assert m["f1"] == pytest.approx(4 / 6) and m["support"] == 2
     assert effective_sample_size([2, 1]) == pytest.approx(9 / 5)  # (2 + 1)^2 / (4 + 1)
-    assert m["precision_low"] < m["precision"] < m["precision_high"]
+    assert m["precision_lo"] < m["precision"] < m["precision_hi"]
     assert all(math.isnan(x) for x in wilson_ci(0, 0))
     assert wilson_ci(3, 10) == pytest.approx((0.1078, 0.6032), abs=1e-4)  # Wilson 95% for 3/10
     with pytest.raises(ValueError):
@@ -289,7 +289,7 @@ def test_learned_model_scores_each_development_interview_without_seeing_it():
     assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
     rules = pd.DataFrame({"X": 0}, index=coded.index)
     assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
-    # the random state is random_state=; the old seed= still works (validation.py passes it), with a warning
+    # the random state is random_state=; the old seed= still works for one release, with a warning
     other = model_probabilities(coded, features, ["X"], random_state=5)
     with pytest.warns(DeprecationWarning, match="random_state"):
         old = model_probabilities(coded, features, ["X"], seed=5)
@@ -317,7 +317,7 @@ def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
     coded = design.assign(split="test", X=[1, 0, 1, 1, 0])
     coded.attrs["themes"] = ["X"]
     monkeypatch.setattr("analysis.measures.validation.instrument_predictions",
-                        lambda c, model=True, seed=0: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
+                        lambda c, model=True, random_state=0: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
     report = validation_report(coded, model=False).set_index(["scope", "theme"])
     assert report.loc[("all", "X"), "precision"] == pytest.approx(0.6)
     assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)

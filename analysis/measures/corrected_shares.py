@@ -170,7 +170,7 @@ def corrected_shares(flags: pd.DataFrame, coded: pd.DataFrame, coded_predicted: 
 
 
 def _random_state(random_state, deprecated: dict) -> int:
-    """``random_state``, or the old ``seed=`` keyword (notebook 03 still passes it) with a warning."""
+    """``random_state``, or the old ``seed=`` keyword (kept for one release) with a warning."""
     unknown = set(deprecated) - {"seed"}
     if unknown:
         raise TypeError(f"unexpected keyword argument(s) {sorted(unknown)}")

@@ -19,7 +19,11 @@ import math
 
 import pandas as pd
 
-from analysis.measures.agreement import TARGET_ALPHA
+from analysis.corpus.load import load_corpus
+from analysis.measures.agreement import TARGET_ALPHA, agreement, coder_pairs
+from analysis.measures.coding import load_coding
+from analysis.measures.validation import coded_sample, validation_report
+from analysis.text.themes import ThemeMatcher
 
 #: F1 targets on test interviews, random stratum (issue 11).
 TARGET_F1 = {"compute_scarcity": 0.80, "open_source_risk": 0.80, "elections_misinformation": 0.80}
@@ -76,11 +80,6 @@ def instrument_reliability(turns: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`theme_reliability` from the project's files: the rules' validation on the coded
     sample (``coding.csv`` with ``adjudication.csv``) and the agreement of the first pair of
     coders with turns in common."""
-    from analysis.corpus.load import load_corpus
-    from analysis.measures.agreement import agreement, coder_pairs
-    from analysis.measures.coding import load_coding
-    from analysis.measures.validation import coded_sample, validation_report
-    from analysis.text.themes import ThemeMatcher
     turns = load_corpus() if turns is None else turns
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes)

@@ -78,7 +78,7 @@ def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, ra
     """Probabilities per theme for every coded turn (module docstring).
 
     ``random_state``: the calibration folds' shuffle. ``seed=`` is accepted for it with a
-    DeprecationWarning (:mod:`analysis.measures.validation` still passes it).
+    DeprecationWarning (the old keyword, kept for one release).
 
     ``coded`` has one row per coded turn with ``doc_id``, ``split`` (``development`` /
     ``test``) and one 0/1 column per theme; ``features`` one dict per row

@@ -359,39 +359,31 @@ def coded_quotes(path, turns: pd.DataFrame | None = None, themes=None) -> pd.Dat
     return _attach_turns(coded, turns, themes)
 
 
-def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, seed: int = 0):
+def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, random_state: int = 0):
     """``(rules 0/1, model 0/1 or None, model probabilities or None)``, aligned with ``coded``."""
     themes = coded.attrs["themes"]
     hits = rule_theme_hits(coded)
     rules = (hits[themes] > 0).astype(int).reset_index(drop=True)
     if not model or not (coded["split"] == "development").any():
         return rules, None, None
-    probabilities = model_probabilities(coded, turn_features(coded, hits, themes), themes, seed=seed)
+    probabilities = model_probabilities(coded, turn_features(coded, hits, themes), themes, random_state=random_state)
     return rules, predictions(probabilities), probabilities
-
-
-#: weighted_metrics (analysis.stats) names interval ends *_low/*_high; the tables use *_lo/*_hi
-_RENAME = {"precision_low": "precision_lo", "precision_high": "precision_hi", "recall_low": "recall_lo",
-           "recall_high": "recall_hi"}
-
-
-def _weighted(truth, pred, weights, level) -> dict:
-    return {_RENAME.get(k, k): v for k, v in weighted_metrics(truth, pred, weights, level).items()}
 
 
 def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
     rows = []
     for theme in themes:
         rows.append({"theme": theme, "n_turns": len(truth),
-                     **_weighted(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
+                     **weighted_metrics(truth[theme].to_numpy(), pred[theme].to_numpy(), weights, level)})
     stacked_w = None if weights is None else np.tile(np.asarray(weights), len(themes))
     rows.append({"theme": "micro", "n_turns": len(truth),
-                 **_weighted(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
+                 **weighted_metrics(truth[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),
                              stacked_w, level)})
     return rows
 
 
-def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float = 0.95,
+                      random_state: int = 0) -> pd.DataFrame:
     """Per method (rules, model), split (development, test) and scope, per theme and micro:
     support, precision and recall with Wilson intervals, F1 (see the module docstring).
 
@@ -405,7 +397,7 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     """
     themes = coded.attrs["themes"]
     coded = coded.reset_index(drop=True)
-    rules, model_pred, _ = instrument_predictions(coded, model=model, seed=seed)
+    rules, model_pred, _ = instrument_predictions(coded, model=model, random_state=random_state)
     weights = (coded["weight"].to_numpy() if "weight" in coded.columns
                else design_weights(coded["inclusion_probability"]))
     random_weights = coded["random_weight"].to_numpy() if "random_weight" in coded.columns else None

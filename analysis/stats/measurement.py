@@ -59,8 +59,8 @@ def weighted_metrics(truth, predicted, weights=None, level: float = 0.95) -> dic
 
     ``truth`` and ``predicted`` are 0/1 arrays; ``weights`` default to 1 (unweighted, when
     the intervals are the plain Wilson intervals). Returns ``support`` (unweighted number
-    of coded positives), weighted ``tp fp fn tn``, ``precision``, ``precision_low``,
-    ``precision_high``, ``recall``, ``recall_low``, ``recall_high``, ``f1``.
+    of coded positives), weighted ``tp fp fn tn``, ``precision``, ``precision_lo``,
+    ``precision_hi``, ``recall``, ``recall_lo``, ``recall_hi``, ``f1``.
     """
     truth = np.asarray(truth, dtype=bool)
     predicted = np.asarray(predicted, dtype=bool)
@@ -80,8 +80,8 @@ def weighted_metrics(truth, predicted, weights=None, level: float = 0.95) -> dic
     p_low, p_high = interval(precision, predicted)
     r_low, r_high = interval(recall, truth)
     return {"support": int(truth.sum()), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": precision, "precision_low": p_low, "precision_high": p_high,
-            "recall": recall, "recall_low": r_low, "recall_high": r_high,
+            "precision": precision, "precision_lo": p_low, "precision_hi": p_high,
+            "recall": recall, "recall_lo": r_low, "recall_hi": r_high,
             "f1": _ratio(2 * tp, 2 * tp + fp + fn)}
 
 
