@@ -336,6 +336,22 @@ def _host_note() -> str:
             "executives' own turns leave the host's questions out wherever speakers are labelled.")
 
 
+def _caption_speech_note(whole: pd.DataFrame) -> str:
+    """What the forest shows for automatic-caption transcripts: the speaker model's executive
+    turns, and (open dots) any still counted whole."""
+    n_model = int((whole["speech"] == "executive (model roles)").sum())
+    n_chunked = int((whole["speech"] == "whole conversation").sum())
+    note = ""
+    if n_model:
+        note += (f"{n_model} automatic caption transcripts have no speaker names: their executive turns are the "
+                 "speaker model's attribution (`python -m analysis speakers --evaluate` prints its held-out "
+                 "accuracy; host speech the model leaves inside guest turns counts as the executive's). ")
+    if n_chunked:
+        note += (f"Open dots: the {n_chunked} automatic caption transcripts without speaker names, counted whole "
+                 "(host included), resampled in blocks of ~250-token chunks. ")
+    return note
+
+
 @sized_figure("theme_forest")
 def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "elections_misinformation"),
                  seed_doc=SEED_DOC_ID, n_boot=2000, random_state=0):
@@ -348,7 +364,6 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
              or "none")
     own = prof[prof["doc_id"] == seed_doc].set_index("theme")
     whole = prof.drop_duplicates("doc_id")
-    n_chunked = int((whole["speech"] == "whole conversation").sum())
     n_themes = prof["theme"].nunique()
     rates = "; ".join(f"{comparison_plots.theme_label(t)} {_interval(own.loc[t])}" for t in themes)
     kappas = ", ".join(f"{own.loc[t, 'kappa']:.2f}" for t in themes)
@@ -360,8 +375,7 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  f"the cube root of the number of turns, {min(lengths)} to {max(lengths)} turns; {few} other interview"
                  f"{'s' if few != 1 else ''} with fewer than {FEW_TURNS} turns get the negative-binomial exact interval "
                  f"of the seed, each theme's between-turn bunching measured on the interviews of {FEW_TURNS}+ turns). "
-                 f"Open dots: the {n_chunked} automatic caption transcripts "
-                 "without speaker names, counted whole (host included), resampled in blocks of ~250-token chunks. "
+                 + _caption_speech_note(whole) +
                  f"Star: the Pineau interview ({int(own['n'].iloc[0])} interviewee turns, "
                  f"{int(own['n_tokens'].iloc[0]):,} tokens; "
                  f"{own['interval'].iloc[0].split(',')[0]}, kappa {kappas}): "
@@ -414,7 +428,8 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
     persons = units.groupby("period")["person"].nunique()
     release = " (ChatGPT's release)" if chatgpt else ""
     per_doc = units.drop_duplicates("doc_id")
-    whole = per_doc[per_doc["speech"] == "whole conversation"]["period"].value_counts()
+    captions = per_doc[per_doc["speech"].isin(["whole conversation", "executive (model roles)"])]
+    captions = captions["period"].value_counts()
     rule = "the Pineau print interview (star) left out of the means by the project's rule" if not include_seed \
         else "the Pineau interview (star) included"
     return fig, (f"Theme rates per interview against its date (month-precision dates drawn mid-month), 95% "
@@ -426,9 +441,10 @@ def themes_over_time(width="two", themes=("compute_scarcity", "open_source_risk"
                  f"{persons.get('after', 0)} after; {rule}). Change after minus before, per 1,000 tokens, with its "
                  f"Benjamini-Hochberg q over the {len(all_themes)} themes tested ({len(themes)} shown): "
                  f"{_differences(shown, loo, sens)}. "
-                 f"Caption transcripts counted whole (open dots): {whole.get('before', 0)} of {n.get('before', 0)} "
-                 f"before the cut, {whole.get('after', 0)} of {n.get('after', 0)} after: format and period are "
-                 "confounded." + _host_note())
+                 f"Automatic caption transcripts (speaker turns from the speaker model, or counted whole where "
+                 f"it was not applied): {captions.get('before', 0)} of {n.get('before', 0)} before the cut, "
+                 f"{captions.get('after', 0)} of {n.get('after', 0)} after: format and period are confounded."
+                 + _host_note())
 
 
 @sized_figure("meta_vs_others", widths=("one",))
