@@ -41,18 +41,6 @@ MARKDOWN = """# Ada Lovelace on open models
 **Ada Lovelace:** None so far.
 """
 
-PRINT = """The Example Gazette
-« Compute is the new oil » (Ada Lovelace, chief scientist at Analytical Engines)
--
-How many GPUs does your lab run today?
-
-We run about ten thousand, and we always want more. Our researchers queue for weeks.
-
-What do you make of open weights?
-
-I think they help science. We publish our smaller models so others can check our work.
-Newspapers in English
-"""
 
 HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Talking chips with Ada Lovelace</title></head>
@@ -132,8 +120,8 @@ def test_labelled_without_an_interviewer_is_refused(tmp_corpus, tmp_path):
     assert snapshot(tmp_corpus) == before
 
 
-def test_print_interview(tmp_corpus, tmp_path):
-    out = add_interview(write(tmp_path, "gazette.txt", PRINT), meta(outlet="The Example Gazette"))
+def test_print_interview(tmp_corpus, print_interview):
+    out = add_interview(print_interview, meta(outlet="The Example Gazette"))
     header, turns = read_fulltext(out)
     assert [(t.role, t.speaker) for t in turns] == [("interviewer", "Interviewer (The Example Gazette)"),
                                                     ("interviewee", "Ada Lovelace")] * 2
@@ -389,9 +377,9 @@ def test_bad_guest_flags(tmp_corpus, tmp_path, guests, hosts, message):
     assert not (tmp_corpus / "catalog.csv").exists()
 
 
-def test_guest_with_a_print_interview_is_refused(tmp_corpus, tmp_path):
+def test_guest_with_a_print_interview_is_refused(tmp_corpus, print_interview):
     with pytest.raises(InputError, match="--guest applies to transcripts with speaker labels, not to the 'print'"):
-        add_interview(write(tmp_path, "gazette.txt", PRINT), META, guests=["Ada Lovelace"])
+        add_interview(print_interview, META, guests=["Ada Lovelace"])
 
 
 @pytest.mark.skipif("guests" not in inspect.signature(parse_transcript).parameters,

@@ -368,24 +368,9 @@ def test_role_source_per_document_type(tmp_corpus, tmp_path, monkeypatch, small_
     assert set(full["speaker"]) == {"Grace Host", "Ada Lovelace"}
 
 
-def test_print_interviews_carry_role_source_cues(tmp_corpus, tmp_path):
-    (tmp_path / "print.txt").write_text(PRINT_INTERVIEW, encoding="utf-8")
-    add_interview(tmp_path / "print.txt", InterviewMetadata(
+def test_print_interviews_carry_role_source_cues(tmp_corpus, print_interview):
+    add_interview(print_interview, InterviewMetadata(
         doc_id="print_doc", interviewee="Ada Lovelace", organization="Analytical Engines", date="2025-03",
         language="en", format="print", outlet="The Example Gazette"))
     turns = load_corpus()
     assert set(turns["role_source"]) == {"cues"} and turns["role_confidence"].isna().all()
-
-
-PRINT_INTERVIEW = """The Example Gazette
-« Compute is the new oil » (Ada Lovelace, chief scientist at Analytical Engines)
--
-How many GPUs does your lab run today?
-
-We run about ten thousand, and we always want more. Our researchers queue for weeks.
-
-What do you make of open weights?
-
-I think they help science. We publish our smaller models so others can check our work.
-Newspapers in English
-"""
