@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import http.client
+import os
 import sys
 from pathlib import Path
 from collections import Counter
@@ -22,6 +23,7 @@ from collections import Counter
 import pandas as pd
 
 from analysis.core.paths import corpus_dir
+from analysis.core.progress import QUIET_ENV
 from analysis.core.textio import InputError, UsageError, escape_control
 
 
@@ -208,7 +210,8 @@ def cmd_notebooks(args) -> int:
     from analysis.tutorial.notebooks import notebook_paths, run_all
     paths = notebook_paths()
     check_names(args.name, [p.stem for p in paths] + [p.name for p in paths], "notebook(s)")
-    run_all(args.name)
+    timings = run_all(args.name)
+    print(f"{len(timings)} notebook(s) in {sum(seconds for _, seconds in timings):.1f} s")
     return 0
 
 
@@ -245,6 +248,8 @@ MIN_BOOT = 100  # below this a 95% percentile interval rests on two or three dra
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis",
                                      description="AI-discourse corpus: build it, query it, export figures.")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help=f"no progress bars (the same as setting {QUIET_ENV}=1); bars show only on a terminal")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name, handler, help_text):
@@ -371,6 +376,8 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse: --help (0) or a usage error (2), already printed
         return exit_.code if isinstance(exit_.code, int) else 2
+    if args.quiet:  # in the environment, so notebook kernels and Dask workers started from here inherit it
+        os.environ[QUIET_ENV] = "1"
     try:
         return args.handler(args)
     except UsageError as error:

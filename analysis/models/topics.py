@@ -63,6 +63,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
 from analysis.core.paths import cache_dir
+from analysis.core.progress import progress
 from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
 from analysis.models.stability import chance_similarities, stability
 
@@ -283,11 +284,20 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, seeds=(0, 1, 2, 3, 4), to
     settings = {kind: _settings(kind, params.get(kind, {})) for kind in kinds}
     folder = cache_dir() / "topics" if use_cache else None
     jobs = list(product(kinds, ks, seeds))
-    if n_jobs == 1:
-        models = [_fit(matrix, k, kind, seed, vocabulary, settings[kind], folder) for kind, k, seed in jobs]
-    else:
-        models = Parallel(n_jobs=n_jobs)(delayed(_fit)(matrix, k, kind, seed, vocabulary, settings[kind], folder)
-                                         for kind, k, seed in jobs)
+    bar = progress(desc="select k", total=len(jobs), unit="fit")  # kinds x k x random starts (cached ones are quick)
+    with bar:
+        if n_jobs == 1:
+            models = []
+            for kind, k, seed in jobs:
+                bar.set_postfix_str(f"{kind} k={k} seed={seed}", refresh=False)
+                models.append(_fit(matrix, k, kind, seed, vocabulary, settings[kind], folder))
+                bar.update(1)
+        else:  # results come back in the order of the jobs (joblib's ordered generator)
+            models = []
+            for model in Parallel(n_jobs=n_jobs, return_as="generator")(
+                    delayed(_fit)(matrix, k, kind, seed, vocabulary, settings[kind], folder) for kind, k, seed in jobs):
+                models.append(model)
+                bar.update(1)
     fitted = dict(zip(jobs, models))
     rows = []
     for kind, k in product(kinds, ks):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.core.progress import progress
 from analysis.stats.bootstrap import two_stage_replicates
 from analysis.stats.intervals import few_turns_rate_interval
 from analysis.stats.resampling import percentile, stream
@@ -33,7 +34,8 @@ def few_turns_coverage(rate: float, *, n_turns: int = 6, mean_tokens: int = 100,
     tokens = rng.integers(mean_tokens // 2, 3 * mean_tokens // 2 + 1, size=(n_turns, n_sim)).astype(float)
     hits = rng.poisson(rate / 1000 * tokens * _multipliers(rng, (n_turns, n_sim), kappa)).astype(float)
     covered, widths = np.zeros(n_sim, bool), np.zeros(n_sim)
-    for j in range(n_sim):  # turn lengths differ by interview, so one call each (cheap: closed form)
+    # turn lengths differ by interview, so one call each (cheap: closed form)
+    for j in progress(range(n_sim), desc="coverage (few turns)", unit="sim", leave=False):
         lo, hi = few_turns_rate_interval(hits[:, j], tokens[:, j], level)
         covered[j], widths[j] = lo <= rate <= hi, hi - lo
     c = covered.mean()
@@ -57,7 +59,7 @@ def two_stage_coverage(rate: float, *, n_interviews: int = 12, n_turns: int = 40
     clusters = np.arange(n_interviews)
     tokens = np.full(n, float(mean_tokens))
     covered = np.zeros(n_sim, bool)
-    for s in range(n_sim):
+    for s in progress(range(n_sim), desc="coverage (two stages)", unit="sim", leave=False):
         factor = rng.lognormal(-between_sd ** 2 / 2, between_sd, size=n_interviews)
         lam = rate / 1000 * tokens * factor[docs] * _multipliers(rng, n, kappa)
         hits = rng.poisson(lam).astype(float)[:, None]

@@ -20,10 +20,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from tqdm.auto import tqdm
 from traitlets.config import Config
 
 from analysis.core.paths import PROJECT_ROOT, cache_dir
+from analysis.core.progress import note, progress
 from analysis.core.textio import atomic_write_text
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -73,15 +73,17 @@ def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None
 def run_all(names=None) -> list[tuple[str, float]]:
     """Execute every notebook (or those named); return ``(name, seconds)`` pairs.
 
-    One line per notebook with its time; a progress bar while they run (only on a terminal).
+    One line per notebook with its time on standard output (always: it is the command's
+    report), and a bar on standard error while they run (on a terminal, unless quiet:
+    :mod:`analysis.core.progress`), erased at the end so only the lines remain.
     """
     paths = [p for p in notebook_paths() if not names or p.stem in names or p.name in names]
     timings = []
-    with tqdm(paths, desc="notebooks", unit="nb", disable=None, leave=False) as bar:
+    with progress(paths, desc="notebooks", unit="nb", leave=False) as bar:
         for path in bar:
             bar.set_postfix_str(path.name)
             start = time.perf_counter()
             execute_notebook(path)
             timings.append((path.name, time.perf_counter() - start))
-            tqdm.write(f"executed {path.name} in {timings[-1][1]:.1f} s")
+            note(f"executed {path.name} in {timings[-1][1]:.1f} s")
     return timings
