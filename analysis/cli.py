@@ -210,7 +210,7 @@ def cmd_notebooks(args) -> int:
     from analysis.tutorial.notebooks import notebook_paths, run_all
     paths = notebook_paths()
     check_names(args.name, [p.stem for p in paths] + [p.name for p in paths], "notebook(s)")
-    timings = run_all(args.name)
+    timings = run_all(args.name, jobs=args.jobs)
     print(f"{len(timings)} notebook(s) in {sum(seconds for _, seconds in timings):.1f} s")
     return 0
 
@@ -347,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
+    notebooks.add_argument("--jobs", type=int_in(1, 8, "--jobs (notebooks at once)"), default=1,
+                           help="notebooks executed at once, each in its own kernel (default 1; `make run` uses 2)")
     add("book", cmd_book, "execute the notebooks and build them into a static HTML book in output/book/")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over seeds): its topics' "
                                        "top terms, or the chunk x topic table (French documents projected)")

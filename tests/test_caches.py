@@ -9,13 +9,12 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis.compare.comparisons import _corpus_key
 from analysis.core import diskcache
 from analysis.core.frozen import FrozenCounter
 from analysis.core.paths import PROJECT_ROOT
 from analysis.corpus.catalog import SEED_DOC_ID
 from analysis.corpus.load import load_corpus, turn_counts
-from analysis.corpus.version import corpus_fingerprint
+from analysis.corpus.version import corpus_cache_key, corpus_fingerprint
 from analysis.ingest.build import rebuild_catalog
 from analysis.text.stopwords import is_content, stopwords
 
@@ -160,9 +159,9 @@ def test_the_corpus_key_follows_contents_not_modification_times(tmp_path, monkey
 
     root = _copy_corpus(tmp_path / "e")
     monkeypatch.setenv("ANALYSIS_CORPUS_DIR", str(root))
-    key = _corpus_key()
+    key = corpus_cache_key()
     phrases = root / "phrases.csv"
     os.utime(phrases, ns=(1, 1))  # `analysis build` rewrites the same bytes: same key
-    assert _corpus_key() == key
+    assert corpus_cache_key() == key
     phrases.write_text(phrases.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert _corpus_key() != key
+    assert corpus_cache_key() != key

@@ -141,3 +141,21 @@ def test_run_all_prints_one_line_per_notebook_with_its_time(monkeypatch, tmp_pat
     assert [line.split(" in ")[0] for line in lines] == ["executed 01_one.ipynb", "executed 02_two.ipynb"]
     assert all(line.endswith(" s") for line in lines)
     assert "notebooks" in terminal.getvalue()  # the bar, on standard error
+
+
+def test_run_all_in_two_processes_reports_in_reading_order_and_stops_on_an_error(monkeypatch, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name, source in (("01_one.ipynb", "x = 1"), ("02_two.ipynb", "y = 2"), ("03_three.ipynb", "z = 3")):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), folder / name)
+    monkeypatch.setattr(notebooks_module, "NOTEBOOKS_DIR", folder)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    timings = notebooks_module.run_all(jobs=2)
+    assert [name for name, _ in timings] == ["01_one.ipynb", "02_two.ipynb", "03_three.ipynb"]
+    assert sorted(line.split(" in ")[0] for line in sys.stdout.getvalue().splitlines()) == [
+        "executed 01_one.ipynb", "executed 02_two.ipynb", "executed 03_three.ipynb"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), folder / "02_two.ipynb")
+    with pytest.raises(RuntimeError, match="02_two.ipynb failed"):
+        notebooks_module.run_all(jobs=2)
+    with pytest.raises(ValueError, match="jobs"):
+        notebooks_module.run_all(jobs=0)

@@ -52,10 +52,8 @@ from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.text.themes import ThemeMatcher
 import wordfreq
 from analysis.corpus.load import load_corpus
-from analysis.core.textio import InputError
-from analysis.corpus.version import corpus_version
+from analysis.corpus.version import corpus_cache_key, corpus_version
 from analysis.core.diskcache import disk_cached
-from analysis.core.paths import corpus_dir
 from importlib.metadata import version as package_version
 from analysis.text.lemmas import lemma
 from analysis.corpus.catalog import LABELLED, SEED_DOC_ID, role_labels
@@ -75,20 +73,6 @@ SEED_IN_GROUPS = False
 PRIOR_WEIGHT = 10
 #: Repeated interviews of one person are clustered by this column in group comparisons.
 PERSON = "interviewee"
-
-
-def _corpus_key() -> tuple[str, str]:
-    """What a cached table depends on beyond its arguments: the corpus folder and its contents.
-
-    Theme hits read the dictionary and rules under ``corpus/themes/``, bags are read from the
-    corpus files: the disk cache (:mod:`analysis.core.diskcache`) keys on the content hash
-    (:func:`analysis.corpus.version.corpus_version`), which ``analysis build`` rewriting the
-    same bytes leaves unchanged.
-    """
-    try:
-        return str(corpus_dir().resolve()), corpus_version()
-    except InputError:  # no corpus folder: the table depends on its arguments only
-        return str(corpus_dir()), None
 
 
 def _require(table: pd.DataFrame, columns, what: str) -> None:
@@ -213,7 +197,7 @@ def corpus_data(root=None) -> dict:
     return _DATA_CACHE[key]
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def _corpus_tables(root, version: str) -> dict:
     """:func:`corpus_data`'s tables, cached on disk (``version``: the corpus version, part of the key)."""
     turns = load_corpus(root)
@@ -310,7 +294,7 @@ def period_of(date: str, precision: str, cut=CHATGPT_RELEASE) -> str:
                      "find the exact date or move the cut")
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_boot: int = 2000,
                    level: float = 0.95, random_state: int = 0, design: str = "auto") -> pd.DataFrame:
     """Theme rates per 1,000 tokens per document with intervals, plus metadata.
@@ -331,7 +315,7 @@ def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_b
     return out
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def group_rates(units: pd.DataFrame, *, group: str, themes=None, statistic: str = "mean",
                 cluster: str | None = "person", n_boot: int = 2000, level: float = 0.95, random_state: int = 0,
                 within: str = "blocks") -> pd.DataFrame:
@@ -352,7 +336,7 @@ def group_rates(units: pd.DataFrame, *, group: str, themes=None, statistic: str 
     return out.rename(columns={"feature": "theme"})
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def group_difference(units: pd.DataFrame, *, group: str, a, b, themes=None, statistic: str = "mean",
                      cluster: str | None = "person", n_boot: int = 2000, level: float = 0.95,
                      random_state: int = 0, within: str = "blocks") -> pd.DataFrame:
@@ -383,7 +367,7 @@ def _point_difference(units: pd.DataFrame, group: str, a, b, themes, statistic: 
     return rates[a] - rates[b]
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def leave_one_out(units: pd.DataFrame, *, group: str, a, b, themes=None, statistic: str = "mean") -> pd.DataFrame:
     """The difference rate(a) - rate(b) with each interview left out in turn: its range.
 
@@ -630,7 +614,7 @@ def general_usage_keyness(counts, size: float, lang: str = "fr", *, reference_si
     return out
 
 
-@disk_cached("comparisons", key=_corpus_key)
+@disk_cached("comparisons", key=corpus_cache_key)
 def term_scatter_table(turns: pd.DataFrame, *, group: str, a, b, min_count: int = 5,
                        prior_scale: float | None = None) -> pd.DataFrame:
     """Per-lemma rates in two groups of one language, with Monroe-Colaresi-Quinn log-odds.

@@ -85,12 +85,23 @@ def _pandas_digest(value) -> str:
     return digest.hexdigest()
 
 
+def _has_pandas(value) -> bool:
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_pandas(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_pandas(v) for v in value.values())
+    return False
+
+
 def _value_digest(value) -> str:
+    """Hash of an argument by value: pandas objects by :func:`_pandas_digest`, the rest by ``joblib.hash``."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return _pandas_digest(value)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and _has_pandas(value):
         return joblib.hash([type(value).__name__, [_value_digest(v) for v in value]])
-    if isinstance(value, dict):
+    if isinstance(value, dict) and _has_pandas(value):
         return joblib.hash(sorted((repr(k), _value_digest(v)) for k, v in value.items()))
     return joblib.hash(value)
 
@@ -103,28 +114,32 @@ def cache_digest(func, args, kwargs, extra=None) -> str:
     return hashlib.sha256(described.encode() + _value_digest((list(args), kwargs)).encode()).hexdigest()
 
 
-def cached_call(name: str, func, args=(), kwargs=None, *, extra=None):
-    """``func(*args, **kwargs)`` through the disk cache ``cache_dir()/name`` (computed when disabled)."""
+def cached_call(name: str, func, args=(), kwargs=None, *, extra=None, ignore=()):
+    """``func(*args, **kwargs)`` through the disk cache ``cache_dir()/name`` (computed when disabled).
+
+    ``ignore``: keyword arguments that do not change the result (e.g. ``n_jobs``), left out of the key.
+    """
     kwargs = kwargs or {}
     if not enabled():
         return func(*args, **kwargs)
-    digest = cache_digest(func, args, kwargs, extra)
+    digest = cache_digest(func, args, {k: v for k, v in kwargs.items() if k not in ignore}, extra)
     memory = Memory(cache_dir() / name, verbose=0)
     # a miss returns the unpickled copy too, so a caller gets the same object whether it was computed or read
     return pickle.loads(memory.cache(_call, ignore=["func", "args", "kwargs"])(digest, func, args, kwargs))
 
 
-def disk_cached(name: str, key=None):
+def disk_cached(name: str, key=None, ignore=()):
     """Decorator: cache the function's results on disk in ``cache_dir()/name``.
 
     ``key``: a callable without arguments returning what else the result depends on
     (e.g. the corpus version); it is called at each call, so an edit takes effect at once.
+    ``ignore``: keyword arguments left out of the key (they must not change the result).
     The undecorated function stays reachable as ``.uncached``.
     """
     def decorate(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            return cached_call(name, func, args, kwargs, extra=key() if key else None)
+            return cached_call(name, func, args, kwargs, extra=key() if key else None, ignore=ignore)
         wrapper.uncached = func
         return wrapper
     return decorate

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -70,20 +71,45 @@ def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None
     return notebook
 
 
-def run_all(names=None) -> list[tuple[str, float]]:
-    """Execute every notebook (or those named); return ``(name, seconds)`` pairs.
+def _execute_timed(path) -> float:
+    start = time.perf_counter()
+    execute_notebook(path)
+    return time.perf_counter() - start
 
-    One line per notebook with its time on standard output (always: it is the command's
-    report), and a bar on standard error while they run (on a terminal, unless quiet:
-    :mod:`analysis.core.progress`), erased at the end so only the lines remain.
+
+def run_all(names=None, *, jobs: int = 1) -> list[tuple[str, float]]:
+    """Execute every notebook (or those named); return ``(name, seconds)`` pairs in reading order.
+
+    One line per notebook with its time on standard output as each one finishes (always:
+    it is the command's report), and a bar on standard error while they run (on a
+    terminal, unless quiet: :mod:`analysis.core.progress`), erased at the end so only the
+    lines remain. ``jobs`` > 1 runs that many notebooks at once, each in its own process
+    and kernel (the notebooks are independent: each writes its own files under
+    ``output/``, and the figure index there is rebuilt from all sidecars at every export,
+    so the last one written lists every figure); the first error stops the run.
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number >= 1, got {jobs!r}")
     paths = [p for p in notebook_paths() if not names or p.stem in names or p.name in names]
-    timings = []
-    with progress(paths, desc="notebooks", unit="nb", leave=False) as bar:
-        for path in bar:
-            bar.set_postfix_str(path.name)
-            start = time.perf_counter()
-            execute_notebook(path)
-            timings.append((path.name, time.perf_counter() - start))
-            note(f"executed {path.name} in {timings[-1][1]:.1f} s")
-    return timings
+    seconds: dict[str, float] = {}
+    with progress(total=len(paths), desc="notebooks", unit="nb", leave=False) as bar:
+        if jobs == 1 or len(paths) < 2:
+            for path in paths:
+                bar.set_postfix_str(path.name)
+                seconds[path.name] = _execute_timed(path)
+                note(f"executed {path.name} in {seconds[path.name]:.1f} s")
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
+                futures = {pool.submit(_execute_timed, path): path for path in paths}
+                try:
+                    for future in as_completed(futures):
+                        name = futures[future].name
+                        seconds[name] = future.result()
+                        note(f"executed {name} in {seconds[name]:.1f} s")
+                        bar.update(1)
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+    return [(path.name, seconds[path.name]) for path in paths]
