@@ -8,6 +8,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from analysis.core import diskcache
 from analysis.core.frozen import FrozenCounter
@@ -165,3 +166,22 @@ def test_the_corpus_key_follows_contents_not_modification_times(tmp_path, monkey
     assert corpus_cache_key() == key
     phrases.write_text(phrases.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert corpus_cache_key() != key
+
+
+def _row_sums(matrix):
+    CALLS.append(matrix.shape)
+    return matrix.sum(axis=1)
+
+
+def test_disk_cache_keys_sparse_matrices_by_value_not_by_scipy_flags(disk_cache):
+    cached = diskcache.disk_cached("test")(_row_sums)
+    matrix = sparse.csr_matrix(sparse.random(30, 20, density=0.2, random_state=0))
+    cached(matrix)
+    same = sparse.csr_matrix(matrix.toarray())
+    same.sort_indices()  # sets the flags scipy computes lazily: joblib.hash alone would see a new matrix
+    cached({"m": same}["m"])
+    assert len(CALLS) == 1
+    changed = matrix.copy()
+    changed.data[0] += 1
+    cached(changed)
+    assert len(CALLS) == 2

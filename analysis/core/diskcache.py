@@ -16,7 +16,7 @@ The key is the sha256 of everything the result depends on:
   must not invalidate the cache, which a key on modification times would);
 * :func:`code_version`, the sha256 of the package's source files, so any change to the
   code that computes a table recomputes it (there is no version number to forget);
-* the versions of numpy, pandas and scipy.
+* the versions of numpy, pandas, scipy and scikit-learn.
 
 The cached value is the pickled result, so a hit returns exactly the same numbers (and
 the same ``DataFrame.attrs``) as the computation; a caller always gets a fresh copy (on a
@@ -29,6 +29,7 @@ import functools
 import hashlib
 import json
 import os
+from importlib import metadata
 import pickle
 from pathlib import Path
 
@@ -36,6 +37,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import scipy
+from scipy import sparse
 from joblib import Memory
 
 from analysis.core.paths import cache_dir
@@ -52,6 +54,14 @@ def code_version() -> str:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def _package_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def enabled() -> bool:
@@ -85,23 +95,35 @@ def _pandas_digest(value) -> str:
     return digest.hexdigest()
 
 
-def _has_pandas(value) -> bool:
-    if isinstance(value, (pd.DataFrame, pd.Series)):
+def _needs_own_hash(value) -> bool:
+    if isinstance(value, (pd.DataFrame, pd.Series)) or sparse.issparse(value):
         return True
     if isinstance(value, (list, tuple)):
-        return any(_has_pandas(v) for v in value)
+        return any(_needs_own_hash(v) for v in value)
     if isinstance(value, dict):
-        return any(_has_pandas(v) for v in value.values())
+        return any(_needs_own_hash(v) for v in value.values())
     return False
 
 
+def _sparse_digest(matrix) -> str:
+    """A sparse matrix by its CSR arrays: ``joblib.hash`` would also see flags scipy sets lazily
+    (sorted indices, canonical format), so one matrix read back from the cache and the same
+    matrix just computed would get different keys."""
+    csr = sparse.csr_matrix(matrix)
+    return joblib.hash((csr.shape, str(csr.dtype), csr.data, csr.indices.astype(np.int64),
+                        csr.indptr.astype(np.int64)))
+
+
 def _value_digest(value) -> str:
-    """Hash of an argument by value: pandas objects by :func:`_pandas_digest`, the rest by ``joblib.hash``."""
+    """Hash of an argument by value: pandas objects by :func:`_pandas_digest`, sparse matrices by
+    :func:`_sparse_digest`, the rest by ``joblib.hash``."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return _pandas_digest(value)
-    if isinstance(value, (list, tuple)) and _has_pandas(value):
+    if sparse.issparse(value):
+        return _sparse_digest(value)
+    if isinstance(value, (list, tuple)) and _needs_own_hash(value):
         return joblib.hash([type(value).__name__, [_value_digest(v) for v in value]])
-    if isinstance(value, dict) and _has_pandas(value):
+    if isinstance(value, dict) and _needs_own_hash(value):
         return joblib.hash(sorted((repr(k), _value_digest(v)) for k, v in value.items()))
     return joblib.hash(value)
 
@@ -110,7 +132,8 @@ def cache_digest(func, args, kwargs, extra=None) -> str:
     """The key of one call (see the module docstring)."""
     described = json.dumps({"function": f"{func.__module__}.{func.__qualname__}", "extra": extra,
                             "code": code_version(), "numpy": np.__version__, "pandas": pd.__version__,
-                            "scipy": scipy.__version__}, sort_keys=True, default=repr)
+                            "scipy": scipy.__version__, "scikit-learn": _package_version("scikit-learn")},
+                           sort_keys=True, default=repr)
     return hashlib.sha256(described.encode() + _value_digest((list(args), kwargs)).encode()).hexdigest()
 
 

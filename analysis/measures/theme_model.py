@@ -33,6 +33,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from analysis.core.diskcache import disk_cached
 from analysis.corpus.load import turn_counts
 from analysis.stats.measurement import weighted_metrics
 from analysis.text.lemmas import lemmatize_counts
@@ -72,6 +73,7 @@ def _fit_predict(train_x, train_y, test_x, seed: int) -> tuple[np.ndarray, str]:
     return model.predict_proba(test_x)[:, 1], fit
 
 
+@disk_cached("theme-model")  # 50 logistic fits per theme: read back by the next process (analysis.core.diskcache)
 def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, seed: int = 0) -> pd.DataFrame:
     """Probabilities per theme for every coded turn (module docstring).
 
