@@ -237,7 +237,7 @@ def cmd_figures(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.figures.paper import FIGURES, export_all
     check_names(args.name, list(FIGURES), "figure(s)")
-    for path in export_all(args.name or None):
+    for path in export_all(args.name or None, jobs=args.jobs):
         print(f"wrote {path}")
     return 0
 
@@ -365,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="finish or roll back unfinished adds and delete their temporary files (only those)")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
     figures.add_argument("name", nargs="*", help="only these figures (default: all)")
+    figures.add_argument("--jobs", type=int_in(1, 8, "--jobs (figures at once)"), default=1,
+                         help="figures built and rendered at once in worker processes (default 1; `make run` "
+                              "uses 2); the files are the same bytes whatever the number")
     return parser
 
 

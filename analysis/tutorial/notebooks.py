@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -28,6 +29,10 @@ from analysis.core.progress import note, progress
 from analysis.core.textio import atomic_write_text
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+#: Worker processes are started fresh (spawn), not forked: a fork copies locks other threads hold
+#: (joblib's, the progress bar's) and a worker that then starts joblib processes of its own can hang.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 def notebook_paths() -> list[Path]:
@@ -100,7 +105,7 @@ def run_all(names=None, *, jobs: int = 1) -> list[tuple[str, float]]:
                 note(f"executed {path.name} in {seconds[path.name]:.1f} s")
                 bar.update(1)
         else:
-            with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
+            with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=SPAWN) as pool:
                 futures = {pool.submit(_execute_timed, path): path for path in paths}
                 try:
                     for future in as_completed(futures):
