@@ -185,3 +185,12 @@ def test_disk_cache_keys_sparse_matrices_by_value_not_by_scipy_flags(disk_cache)
     changed.data[0] += 1
     cached(changed)
     assert len(CALLS) == 2
+
+
+def test_an_argument_that_cannot_be_hashed_is_computed_without_the_cache(disk_cache):
+    cached = diskcache.disk_cached("test")(_table)
+    frame = pd.DataFrame({"x": [1, 2]})
+    frame.attrs["callback"] = lambda: None  # cannot be pickled, so cannot be hashed
+    cached(frame)
+    cached(frame)
+    assert len(CALLS) == 2

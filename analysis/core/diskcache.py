@@ -145,7 +145,10 @@ def cached_call(name: str, func, args=(), kwargs=None, *, extra=None, ignore=())
     kwargs = kwargs or {}
     if not enabled():
         return func(*args, **kwargs)
-    digest = cache_digest(func, args, {k: v for k, v in kwargs.items() if k not in ignore}, extra)
+    try:
+        digest = cache_digest(func, args, {k: v for k, v in kwargs.items() if k not in ignore}, extra)
+    except (pickle.PicklingError, TypeError, AttributeError):  # an argument that cannot be hashed: no cache
+        return func(*args, **kwargs)
     memory = Memory(cache_dir() / name, verbose=0)
     # a miss returns the unpickled copy too, so a caller gets the same object whether it was computed or read
     return pickle.loads(memory.cache(_call, ignore=["func", "args", "kwargs"])(digest, func, args, kwargs))
