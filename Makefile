@@ -19,6 +19,8 @@ export JUPYTER_CONFIG_PATH := $(CURDIR)/.jupyter
 
 # `make lab PORT=8890 TOKEN=secret HEADLESS=1`: port, access token (default: a random one,
 # printed in the URL) and whether to open a browser (HEADLESS=1: no browser, for a remote machine).
+# `make run JOBS=1`: notebooks and figures made one at a time (default: two at once, one per core).
+JOBS     ?= 2
 PORT     ?= 8888
 TOKEN    ?=
 HEADLESS ?= 0
@@ -40,17 +42,17 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/python -m analysis build
-	$(BIN)/python -m analysis notebooks
-	$(BIN)/python -m analysis figures
+	$(BIN)/python -m analysis notebooks --jobs $(JOBS)
+	$(BIN)/python -m analysis figures --jobs $(JOBS)
 
 test: install
 	$(BIN)/python -m pytest
 
 figures: install
-	$(BIN)/python -m analysis figures
+	$(BIN)/python -m analysis figures --jobs $(JOBS)
 
 notebooks: install
-	$(BIN)/python -m analysis notebooks
+	$(BIN)/python -m analysis notebooks --jobs $(JOBS)
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) \

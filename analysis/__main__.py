@@ -3,4 +3,5 @@ import sys
 
 from analysis.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a worker process started by `--jobs` imports this module
+    sys.exit(main())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import http.client
+import os
 import sys
 from pathlib import Path
 from collections import Counter
@@ -22,6 +23,7 @@ from collections import Counter
 import pandas as pd
 
 from analysis.core.paths import corpus_dir
+from analysis.core.progress import QUIET_ENV
 from analysis.core.textio import InputError, UsageError, escape_control
 
 
@@ -253,7 +255,8 @@ def cmd_notebooks(args) -> int:
     from analysis.tutorial.notebooks import notebook_paths, run_all
     paths = notebook_paths()
     check_names(args.name, [p.stem for p in paths] + [p.name for p in paths], "notebook(s)")
-    run_all(args.name)
+    timings = run_all(args.name, jobs=args.jobs)
+    print(f"{len(timings)} notebook(s) in {sum(seconds for _, seconds in timings):.1f} s")
     return 0
 
 
@@ -279,7 +282,7 @@ def cmd_figures(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.figures.paper import FIGURES, export_all
     check_names(args.name, list(FIGURES), "figure(s)")
-    for path in export_all(args.name or None):
+    for path in export_all(args.name or None, jobs=args.jobs):
         print(f"wrote {path}")
     return 0
 
@@ -290,6 +293,8 @@ MIN_BOOT = 100  # below this a 95% percentile interval rests on two or three dra
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis",
                                      description="AI-discourse corpus: build it, query it, export figures.")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help=f"no progress bars (the same as setting {QUIET_ENV}=1); bars show only on a terminal")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name, handler, help_text):
@@ -406,6 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples of episodes (default 2000)")
     notebooks = add("notebooks", cmd_notebooks, "execute the notebooks headless in fresh kernels")
     notebooks.add_argument("name", nargs="*", help="only these notebooks (e.g. 02_term_frequencies)")
+    notebooks.add_argument("--jobs", type=int_in(1, 8, "--jobs (notebooks at once)"), default=1,
+                           help="notebooks executed at once, each in its own kernel (default 1; `make run` uses 2)")
     add("book", cmd_book, "execute the notebooks and build them into a static HTML book in output/book/")
     topics = add("topics", cmd_topics, "the chosen topic model (k by NPMI and stability over random states): its topics' "
                                        "top terms, or the chunk x topic table (French documents projected)")
@@ -422,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="finish or roll back unfinished adds and delete their temporary files (only those)")
     figures = add("figures", cmd_figures, "re-export the paper figure set into figures/")
     figures.add_argument("name", nargs="*", help="only these figures (default: all)")
+    figures.add_argument("--jobs", type=int_in(1, 8, "--jobs (figures at once)"), default=1,
+                         help="figures built and rendered at once in worker processes (default 1; `make run` "
+                              "uses 2); the files are the same bytes whatever the number")
     return parser
 
 
@@ -435,6 +445,8 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse: --help (0) or a usage error (2), already printed
         return exit_.code if isinstance(exit_.code, int) else 2
+    if args.quiet:  # in the environment, so notebook kernels and Dask workers started from here inherit it
+        os.environ[QUIET_ENV] = "1"
     try:
         return args.handler(args)
     except UsageError as error:

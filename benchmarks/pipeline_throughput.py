@@ -5,8 +5,11 @@ CountVectorizer, on the same text, in one run. A script, not a test: it prints f
 
 Text: the raw transcripts in ../shared/interviews when present (read now, never stored),
 else generated English text. Both sides get the same list of documents; each side is
-timed over ``--repeat`` interleaved runs and the best time is kept (the usual way to read a noisy
-machine: the minimum is the run least disturbed by other work). Every project run starts
+timed over ``--repeat`` interleaved runs; the ratios are taken run by run (a project run and
+the CountVectorizer run next to it meet about the same load) and their median is printed
+with their range, beside the ratio of the best times (the run least disturbed by other work).
+The load average is printed at the start and the end: on a shared machine read the figures
+beside it. Every project run starts
 with its per-type memos cleared (chunk tokens, lemmas, simplemma's own cache), so no run
 profits from an earlier one; loading simplemma's dictionary and building the phrase
 matcher happen once per process and are printed apart.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -101,15 +105,26 @@ def parallel_pipeline(pool: ProcessPoolExecutor, n: int):
     return run
 
 
-def best_times(functions, documents, repeat: int) -> list[float]:
-    """Best of ``repeat`` runs of each function, the runs interleaved so drift hits both alike."""
-    best = [float("inf")] * len(functions)
+def run_times(functions, documents, repeat: int) -> list[list[float]]:
+    """``repeat`` timed runs of each function, the runs interleaved so drift hits all alike."""
+    times = [[] for _ in functions]
     for _ in range(repeat):
         for k, function in enumerate(functions):
             start = time.perf_counter()
             function(documents)
-            best[k] = min(best[k], time.perf_counter() - start)
-    return best
+            times[k].append(time.perf_counter() - start)
+    return times
+
+
+def ratios(baseline: list[float], ours: list[float]) -> tuple[float, float, float]:
+    """Per-repeat ratios baseline / ours (runs paired in time): median, min, max."""
+    paired = [b / o for b, o in zip(baseline, ours)]
+    return statistics.median(paired), min(paired), max(paired)
+
+
+def best_times(functions, documents, repeat: int) -> list[float]:
+    """Best of ``repeat`` runs of each function (see :func:`run_times`)."""
+    return [min(t) for t in run_times(functions, documents, repeat)]
 
 
 def main() -> None:
@@ -122,25 +137,37 @@ def main() -> None:
     start = time.perf_counter()
     project_pipeline(["load the lemma dictionary and build the phrase matcher"])
     setup = time.perf_counter() - start
-    ours, theirs, warm = best_times([project_pipeline, sklearn_pipeline, project_pipeline_warm], documents,
-                                    args.repeat)
+    load = os.getloadavg()
+    ours, theirs, warm = run_times([project_pipeline, sklearn_pipeline, project_pipeline_warm], documents,
+                                   args.repeat)
+    med = statistics.median
     tokens = sum(sum(c.values()) for c in project_pipeline(documents))
     print(f"text: {source}, {megabytes:.1f} MB, {tokens:,} tokens (project tokenizer)")
+    print(f"cpu count {os.cpu_count()}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start; "
+          f"{args.repeat} repeats, medians (best in brackets)")
     print(f"project one-off set-up (lemma dictionary, phrase matcher): {setup:.3f} s, not counted below")
-    print(f"project tokenize -> lemmatize -> count: {ours:.3f} s  ({megabytes / ours:.1f} MB/s)")
-    print(f"scikit-learn CountVectorizer():         {theirs:.3f} s  ({megabytes / theirs:.1f} MB/s)")
-    print(f"throughput ratio (project / CountVectorizer): {theirs / ours:.2f}  (target >= 1.0)")
-    print(f"with the memos kept from earlier runs, as in a notebook session: {warm:.3f} s, "
-          f"ratio {theirs / warm:.2f}")
+    print(f"project tokenize -> lemmatize -> count: {med(ours):.3f} s [{min(ours):.3f}]  "
+          f"({megabytes / med(ours):.1f} MB/s)")
+    print(f"scikit-learn CountVectorizer():         {med(theirs):.3f} s [{min(theirs):.3f}]  "
+          f"({megabytes / med(theirs):.1f} MB/s)")
+    cold = ratios(theirs, ours)
+    print(f"throughput ratio cold, one core (CountVectorizer / project, paired runs): median {cold[0]:.2f} "
+          f"(range {cold[1]:.2f}-{cold[2]:.2f}); of best times {min(theirs) / min(ours):.2f}  (target >= 1.0)")
+    hot = ratios(theirs, warm)
+    print(f"with the memos kept from earlier runs, as in a notebook session: {med(warm):.3f} s, "
+          f"ratio median {hot[0]:.2f} (range {hot[1]:.2f}-{hot[2]:.2f})")
     workers = min(2, os.cpu_count() or 1)
     with ProcessPoolExecutor(workers, initializer=_warm_up_worker) as pool:
         list(pool.map(_project_chunk, [["start the workers"]] * workers))
-        parallel, theirs_again = best_times([parallel_pipeline(pool, workers), sklearn_pipeline], documents,
-                                            args.repeat)
-    print(f"project, cold, {workers} processes in parallel over documents: {parallel:.3f} s; "
-          f"CountVectorizer (one core) in the same runs: {theirs_again:.3f} s; "
-          f"ratio {theirs_again / parallel:.2f}  (target >= 1.8)")
-
+        parallel, theirs_again = run_times([parallel_pipeline(pool, workers), sklearn_pipeline], documents,
+                                           args.repeat)
+    both = ratios(theirs_again, parallel)
+    print(f"project, cold, {workers} processes in parallel over documents: {med(parallel):.3f} s "
+          f"[{min(parallel):.3f}]; CountVectorizer (one core) in the same runs: {med(theirs_again):.3f} s; "
+          f"ratio median {both[0]:.2f} (range {both[1]:.2f}-{both[2]:.2f}); of best times "
+          f"{min(theirs_again) / min(parallel):.2f}  (target >= 1.8)")
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end")
 
 if __name__ == "__main__":
     main()

@@ -289,11 +289,9 @@ def test_learned_model_scores_each_development_interview_without_seeing_it():
     assert (held_out.loc[a_positive, "X"] < held_out.loc[(coded["doc_id"] == "b") & (coded["X"] == 1), "X"].min()).all()
     rules = pd.DataFrame({"X": 0}, index=coded.index)
     assert choose_method(coded, rules, predicted, ["X"]) == {"X": "model"}
-    # the random state is random_state=; the old seed= still works for one release, with a warning
-    other = model_probabilities(coded, features, ["X"], random_state=5)
-    with pytest.warns(DeprecationWarning, match="random_state"):
-        old = model_probabilities(coded, features, ["X"], seed=5)
-    pd.testing.assert_frame_equal(old, other)
+    # the random state is random_state=: the same one gives the same probabilities
+    pd.testing.assert_frame_equal(model_probabilities(coded, features, ["X"], random_state=5),
+                                  model_probabilities(coded, features, ["X"], random_state=5))
 
 
 def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):

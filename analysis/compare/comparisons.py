@@ -56,7 +56,9 @@ from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.text.themes import ThemeMatcher
 import wordfreq
 from analysis.corpus.load import load_corpus
-from analysis.corpus.version import corpus_version
+from analysis.corpus.version import corpus_cache_key, corpus_version
+from analysis.core.diskcache import disk_cached
+from importlib.metadata import version as package_version
 from analysis.text.lemmas import lemma
 from analysis.corpus.catalog import LABELLED, SEED_DOC_ID, role_labels
 
@@ -194,15 +196,20 @@ def corpus_data(root=None) -> dict:
     """
     key = (str(root), corpus_version(root))
     if key not in _DATA_CACHE:
-        turns = load_corpus(root)
-        hits = theme_hits(turns)
-        execs = executive_turns(turns)
-        exec_hits = hits.loc[execs.index].reset_index(drop=True)
-        exec_hits.attrs.update(hits.attrs)
         _DATA_CACHE.clear()
-        _DATA_CACHE[key] = {"turns": turns, "hits": hits, "executive": execs.reset_index(drop=True),
-                            "executive_hits": exec_hits}
+        _DATA_CACHE[key] = _corpus_tables(root, key[1])
     return _DATA_CACHE[key]
+
+
+@disk_cached("comparisons", key=corpus_cache_key)
+def _corpus_tables(root, version: str) -> dict:
+    """:func:`corpus_data`'s tables, cached on disk (``version``: the corpus version, part of the key)."""
+    turns = load_corpus(root)
+    hits = theme_hits(turns)
+    execs = executive_turns(turns)
+    exec_hits = hits.loc[execs.index].reset_index(drop=True)
+    exec_hits.attrs.update(hits.attrs)
+    return {"turns": turns, "hits": hits, "executive": execs.reset_index(drop=True), "executive_hits": exec_hits}
 
 
 def executive_profiles(*, n_boot: int = 2000, random_state: int = 0, root=None) -> pd.DataFrame:
@@ -291,6 +298,7 @@ def period_of(date: str, precision: str, cut=CHATGPT_RELEASE) -> str:
                      "find the exact date or move the cut")
 
 
+@disk_cached("comparisons", key=corpus_cache_key)
 def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_boot: int = 2000,
                    level: float = 0.95, random_state: int = 0, design: str = "auto",
                    kappa="estimate") -> pd.DataFrame:
@@ -314,6 +322,7 @@ def theme_profiles(turns: pd.DataFrame, *, hits: pd.DataFrame | None = None, n_b
     return out
 
 
+@disk_cached("comparisons", key=corpus_cache_key)
 def group_rates(units: pd.DataFrame, *, group: str, themes=None, statistic: str = "mean",
                 cluster: str | None = "person", n_boot: int = 2000, level: float = 0.95, random_state: int = 0,
                 within: str = "blocks") -> pd.DataFrame:
@@ -334,6 +343,7 @@ def group_rates(units: pd.DataFrame, *, group: str, themes=None, statistic: str 
     return out.rename(columns={"feature": "theme"})
 
 
+@disk_cached("comparisons", key=corpus_cache_key)
 def group_difference(units: pd.DataFrame, *, group: str, a, b, themes=None, statistic: str = "mean",
                      cluster: str | None = "person", n_boot: int = 2000, level: float = 0.95,
                      random_state: int = 0, within: str = "blocks") -> pd.DataFrame:
@@ -364,6 +374,7 @@ def _point_difference(units: pd.DataFrame, group: str, a, b, themes, statistic: 
     return rates[a] - rates[b]
 
 
+@disk_cached("comparisons", key=corpus_cache_key)
 def leave_one_out(units: pd.DataFrame, *, group: str, a, b, themes=None, statistic: str = "mean") -> pd.DataFrame:
     """The difference rate(a) - rate(b) with each interview left out in turn: its range.
 
@@ -538,6 +549,7 @@ def concept_keyness(target: pd.Series, reference: pd.Series, *, target_size: flo
 
 
 @lru_cache(maxsize=4)
+@disk_cached("wordfreq", key=lambda: (package_version("wordfreq"), package_version("simplemma")))
 def _lemma_frequencies(lang: str, wordlist: str) -> tuple[pd.Series, float]:
 
     freqs = wordfreq.get_frequency_dict(lang, wordlist)
@@ -609,6 +621,7 @@ def general_usage_keyness(counts, size: float, lang: str = "fr", *, reference_si
     return out
 
 
+@disk_cached("comparisons", key=corpus_cache_key)
 def term_scatter_table(turns: pd.DataFrame, *, group: str, a, b, min_count: int = 5,
                        prior_scale: float | None = None) -> pd.DataFrame:
     """Per-lemma rates in two groups of one language, with Monroe-Colaresi-Quinn log-odds.

@@ -48,3 +48,17 @@ def corpus_fingerprint(corpus_dir=None) -> tuple:
             stat = path.stat()
             entries.append((rel.as_posix(), stat.st_size, stat.st_mtime_ns))
     return (str(root.resolve()), tuple(entries))
+
+
+def corpus_cache_key(corpus_dir=None) -> tuple[str, str | None]:
+    """The key of disk-cached tables derived from the corpus (:mod:`analysis.core.diskcache`).
+
+    The corpus folder (resolved) and :func:`corpus_version`, a hash of the files' contents:
+    ``analysis build`` rewrites the same bytes on every ``make run``, which changes
+    :func:`corpus_fingerprint` (modification times) but must not discard the cache. Reading
+    the whole corpus for the hash takes about 0.02 s. Without a corpus folder the version is None.
+    """
+    root = Path(corpus_dir) if corpus_dir is not None else _corpus_dir()
+    if not root.is_dir():
+        return str(root), None
+    return str(root.resolve()), corpus_version(root)

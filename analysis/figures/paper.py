@@ -11,12 +11,16 @@ from __future__ import annotations
 import functools
 import warnings
 from collections import Counter
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable
 
+import joblib
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.compare import comparisons
+from analysis.core.progress import progress
 from analysis.corpus.load import load_catalog, load_corpus, turn_counts
 from analysis.corpus.overview import corpus_overview
 from analysis.figures import comparison_plots, plots, topic_plots
@@ -41,6 +45,10 @@ from analysis.stats.resampling import FEW_TURNS, block_length
 
 COMMAND = "python -m analysis figures"
 FIGURES: dict[str, Callable] = {}
+
+#: Worker processes are started fresh (spawn), not forked: a fork copies locks other threads hold
+#: (joblib's, the progress bar's) and a worker that then starts joblib processes of its own can hang.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 #: Said by every caption of a figure that tests nothing and draws no interval.
@@ -83,19 +91,52 @@ def seed_top_lemmas(compute_terms=("gpu", "h100", "processeur", "datacenter", "p
                  "compute vocabulary highlighted." + DESCRIPTIVE)
 
 
-def export_all(names=None, outdir=None) -> list:
-    """Build and export every registered figure (or those named); return the written paths."""
+def _worker_setup() -> None:
+    """In a worker of ``export_all(jobs=...)``: joblib runs threads, not processes (same results).
+
+    A pool worker waits at exit for the processes it started, and joblib keeps its worker
+    processes alive for 300 s of idleness: the run would end five minutes late.
+    """
+    joblib.parallel_config(backend="threading")
+
+
+def _export_one(name: str, outdir) -> list:
+    fig, caption = FIGURES[name]()
+    try:
+        return export_figure(fig, name, caption=caption, outdir=outdir, provenance={"command": COMMAND})
+    finally:
+        plt.close(fig)
+
+
+def export_all(names=None, outdir=None, *, jobs: int = 1) -> list:
+    """Build and export every registered figure (or those named); return the written paths.
+
+    ``jobs`` > 1 builds and renders that many figures at once in worker processes (the
+    tables they share come from the disk cache, :mod:`analysis.core.diskcache`). Each
+    figure's files depend on that figure alone, so the bytes are the same whatever ``jobs``;
+    the figure index is rebuilt from every sidecar at each export, so the last one lists
+    them all. Paths are returned in the registry's order.
+    """
     unknown = set(names or []) - set(FIGURES)
     if unknown:
         raise ValueError(f"unknown figure(s) {', '.join(sorted(unknown))}; known: {', '.join(FIGURES)}")
-    written = []
-    for name, builder in FIGURES.items():
-        if names and name not in names:
-            continue
-        fig, caption = builder()
-        written += export_figure(fig, name, caption=caption, outdir=outdir, provenance={"command": COMMAND})
-        plt.close(fig)
-    return written
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number >= 1, got {jobs!r}")
+    selected = [name for name in FIGURES if not names or name in names]
+    written = {}
+    with progress(total=len(selected), desc="figures", unit="fig", leave=False) as bar:
+        if jobs == 1 or len(selected) < 2:
+            for name in selected:
+                written[name] = _export_one(name, outdir)
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(min(jobs, len(selected)), mp_context=SPAWN,
+                                     initializer=_worker_setup) as pool:
+                futures = {pool.submit(_export_one, name, outdir): name for name in selected}
+                for future in as_completed(futures):
+                    written[futures[future]] = future.result()
+                    bar.update(1)
+    return [path for name in selected for path in written[name]]
 
 
 # --- themes and interview dynamics (notebook 03) -------------------------------------------

@@ -15,6 +15,7 @@ from analysis.corpus.load import read_document
 from analysis.corpus.fulltext import write_fulltext
 from analysis.ingest.print_interview import parse_print_interview
 from analysis.core.paths import PROJECT_ROOT, corpus_dir
+from analysis.core.progress import progress
 from analysis.core.textio import InputError, read_text, sha256_file
 
 SOURCES_FILE = "sources.toml"
@@ -77,7 +78,7 @@ def catalog_rows(root: Path) -> list[dict]:
     """
     rows = []
     paths = sorted((root / "interviews").glob("*.txt")) + sorted((root / "features").glob("*.jsonl"))
-    for path in paths:
+    for path in progress(paths, desc="catalog", unit="doc"):
         header = read_features_header(path) if path.suffix == ".jsonl" else {}
         if "summary" in header:
             meta = header["metadata"]
@@ -108,6 +109,7 @@ def rebuild_catalog(root=None) -> Path:
 def build(root=None) -> list[Path]:
     """Ingest every source listed in ``sources.toml`` and regenerate the catalog."""
     root = Path(root or corpus_dir())
-    written = [ingest_source(source, root) for source in load_sources(root / SOURCES_FILE)]
+    sources = load_sources(root / SOURCES_FILE)
+    written = [ingest_source(source, root) for source in progress(sources, desc="build", unit="doc")]
     written.append(rebuild_catalog(root))
     return written

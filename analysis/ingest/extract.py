@@ -36,6 +36,7 @@ from pathlib import Path
 from analysis.corpus.catalog import check_metadata
 from analysis.corpus.features import SCHEMA, format_features, turn_features
 from analysis.core.paths import corpus_dir
+from analysis.core.progress import progress as progress_bar
 from analysis.core.textio import InputError, atomic_write_text, read_text, sha256_file
 from analysis.core.turns import Turn
 from analysis.ingest.dedupe import content_hash
@@ -149,7 +150,7 @@ def extract(raw_dir, out_dir=None, *, speaker_roles: bool = True) -> list[Path]:
     raw_dir = Path(raw_dir)
     out_dir = Path(out_dir or corpus_dir() / "features")
     written = []
-    for row in read_manifest(raw_dir):
+    for row in progress_bar(read_manifest(raw_dir), desc="extract", unit="doc"):
         raw_path = raw_dir / row["file"]
         meta = manifest_metadata(row, raw_path, detect_shape(read_text(raw_path)))
         written.append(extract_document(raw_path, meta, out_dir, hosts=hosts_for(row["outlet_or_venue"]),
@@ -163,9 +164,10 @@ def extract_selection(shared_dir, out_dir=None, *, speaker_roles: bool = True) -
     """Extract every interview ``corpus/candidates.csv`` includes (see :mod:`analysis.ingest.selection`);
     caption documents get the speaker model's roles unless ``speaker_roles=False``."""
     out_dir = Path(out_dir or corpus_dir() / "features")
+    documents = selected_documents(Path(shared_dir))
     return [extract_document(doc["path"], doc["meta"], out_dir, hosts=doc["hosts"], guests=doc["guests"],
                              speaker_roles=speaker_roles)
-            for doc in selected_documents(Path(shared_dir))]
+            for doc in progress_bar(documents, desc="extract", unit="doc")]
 
 
 # --- a whole folder on Dask -------------------------------------------------------------------
@@ -228,10 +230,12 @@ def extract_folder(source_dir, out_dir, *, scheduler: str | None = None, workers
     """Extract every ``*.txt`` of ``source_dir`` into ``out_dir`` on Dask (rules in the module docstring;
     ``speaker_roles`` as in :func:`document_turns`).
 
+    ``progress``: a bar counting finished files as the workers return them (on a terminal,
+    unless ``ANALYSIS_QUIET``: :mod:`analysis.core.progress`); ``False`` never shows it.
+
     Returns the report rows (also written to ``out_dir/extract_report.csv``), sorted by file.
     """
     from dask.distributed import as_completed  # noqa: PLC0415 (dask starts slowly; only this command needs it)
-    from tqdm import tqdm  # noqa: PLC0415 (progress bar of this command only)
     source_dir, out_dir = Path(source_dir), Path(out_dir)
     if not source_dir.is_dir():
         raise InputError(source_dir, "not a folder", hint="give the folder of raw transcripts (*.txt)")
@@ -260,12 +264,11 @@ def extract_folder(source_dir, out_dir, *, scheduler: str | None = None, workers
         futures = client.map(extract_task, [str(p) for p in todo], [speaker_roles] * len(todo),
                              key=[f"extract-{p.name}-{'roles' if speaker_roles else 'chunks'}" for p in todo])
         results = []
-        bar = tqdm(total=len(futures), desc="extract", unit="file", disable=not progress)
-        for future in as_completed(futures):
-            results.append(future.result())
-            future.release()
-            bar.update(1)
-        bar.close()
+        with progress_bar(total=len(futures), desc="extract", unit="file", quiet=None if progress else True) as bar:
+            for future in as_completed(futures):
+                results.append(future.result())
+                future.release()
+                bar.update(1)
     finally:
         client.close()
         if cluster is not None:

@@ -11,7 +11,7 @@ from nltk.text import ConcordanceIndex
 
 from analysis.corpus.load import require_full_text
 from analysis.text.lemmas import lemma
-from analysis.text.stopwords import is_content
+from analysis.text.stopwords import content_test
 from analysis.text.tokenize import tokenize
 
 MEASURES = {"likelihood_ratio": BigramAssocMeasures.likelihood_ratio, "pmi": BigramAssocMeasures.pmi,
@@ -67,7 +67,8 @@ def collocations(turns: pd.DataFrame, *, measure: str = "likelihood_ratio", min_
     finder.apply_freq_filter(min_freq)
     finder.apply_ngram_filter(lambda a, b: "<turn>" in (a, b))
     if content_only:
-        finder.apply_word_filter(lambda w: not all(is_content(w, lang) for lang in langs))
+        tests = [content_test(lang) for lang in langs]
+        finder.apply_word_filter(lambda w: not all(test(w) for test in tests))
     scored = finder.score_ngrams(MEASURES[measure])[:top]
     return pd.DataFrame([(a, b, finder.ngram_fd[(a, b)], score) for (a, b), score in scored],
                         columns=["word1", "word2", "count", measure])

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.corpus.load import turn_counts
 from analysis.text.lemmas import lemma
-from analysis.text.stopwords import is_content
+from analysis.text.stopwords import content_test
 
 LEVELS = ("lemma", "token")
 
@@ -38,9 +38,10 @@ def normalised_bag(counts: Counter, lang: str, *, level: str = "lemma", content_
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     out: Counter = Counter()
+    content = content_test(lang) if content_only else None
     for token, n in counts.items():
         term = lemma(token, lang) if level == "lemma" else token
-        if not content_only or (is_content(token, lang) and is_content(term, lang)):
+        if not content_only or (content(token) and content(term)):
             out[term] += n
     return out
 
@@ -152,7 +153,8 @@ def vocabulary_summary(turns: pd.DataFrame) -> pd.DataFrame:
     total: Counter = Counter()
     for bag in turn_counts(turns):
         total.update(bag)
-    content = Counter({t: n for t, n in total.items() if is_content(t, lang)})
+    keep = content_test(lang)
+    content = Counter({t: n for t, n in total.items() if keep(t)})
     lemmas = normalised_bag(total, lang)
     rows = [("all tokens", sum(total.values()), len(total)),
             ("content tokens (stopwords and numbers removed)", sum(content.values()), len(content)),

@@ -24,7 +24,6 @@ regression, or the training prevalence when one class is missing; the ``fit`` co
 """
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 
 import numpy as np
@@ -34,6 +33,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from analysis.core.diskcache import disk_cached
 from analysis.corpus.load import turn_counts
 from analysis.stats.measurement import weighted_metrics
 from analysis.text.lemmas import lemmatize_counts
@@ -73,24 +73,17 @@ def _fit_predict(train_x, train_y, test_x, random_state: int) -> tuple[np.ndarra
     return model.predict_proba(test_x)[:, 1], fit
 
 
-def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, random_state: int = 0,
-                        **deprecated) -> pd.DataFrame:
+@disk_cached("theme-model")  # 50 logistic fits per theme: read back by the next process (analysis.core.diskcache)
+def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, random_state: int = 0) -> pd.DataFrame:
     """Probabilities per theme for every coded turn (module docstring).
 
-    ``random_state``: the calibration folds' shuffle. ``seed=`` is accepted for it with a
-    DeprecationWarning (the old keyword, kept for one release).
+    ``random_state``: the calibration folds' shuffle.
 
     ``coded`` has one row per coded turn with ``doc_id``, ``split`` (``development`` /
     ``test``) and one 0/1 column per theme; ``features`` one dict per row
     (:func:`turn_features`). Returns a table aligned with ``coded``: one probability
     column per theme; ``attrs["fit"]`` records how each theme was fitted.
     """
-    if set(deprecated) - {"seed"}:
-        raise TypeError(f"unexpected keyword argument(s) {sorted(set(deprecated) - {'seed'})}")
-    if "seed" in deprecated:
-        warnings.warn("seed= is now random_state= (seed means the seed document only)", DeprecationWarning,
-                      stacklevel=2)
-        random_state = deprecated["seed"]
     coded = coded.reset_index(drop=True)
     dev = (coded["split"] == "development").to_numpy()
     if not dev.any():

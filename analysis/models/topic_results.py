@@ -32,8 +32,9 @@ from sklearn.pipeline import Pipeline
 
 from scipy import sparse
 
+from analysis.core.diskcache import cached_call
 from analysis.corpus.load import load_corpus, turn_counts
-from analysis.corpus.version import corpus_fingerprint
+from analysis.corpus.version import corpus_cache_key, corpus_fingerprint
 from analysis.models.projection import glossary_lookup, project_french
 from analysis.models.stability import match_topics, topic_replication
 from analysis.models.topic_corpus import DEFAULT_CHUNK_TOKENS, DEFAULT_MIN_DF, TopicCorpus, topic_corpus
@@ -55,7 +56,9 @@ def default_corpus(chunk_tokens: int = DEFAULT_CHUNK_TOKENS, min_df: int = DEFAU
 
 @lru_cache(maxsize=4)
 def _default_corpus(fingerprint: tuple, chunk_tokens: int, min_df: int, roles: tuple | None) -> TopicCorpus:
-    return topic_corpus(chunk_tokens=chunk_tokens, min_df=min_df, roles=roles)
+    # on disk too (analysis.core.diskcache), keyed on the corpus's contents: the next process reads it back
+    return cached_call("topics-corpus", topic_corpus, (), {"chunk_tokens": chunk_tokens, "min_df": min_df,
+                                                           "roles": roles}, extra=corpus_cache_key())
 
 
 #: One chunk in this many, within each interview, is held out of the selection fits to score NPMI.
@@ -80,9 +83,15 @@ def selection_table(corpus: TopicCorpus, ks=DEFAULT_KS, *, kinds=KINDS, random_s
     Models are fitted on four chunks in five (:func:`split_chunks`) and their NPMI is
     computed on the fifth; stability and the chance baseline come from the fitting runs.
     The model read afterwards (:func:`choose_model`) is fitted on all chunks at the chosen k.
+    The table is cached on disk (:mod:`analysis.core.diskcache`) on the matrices, terms and
+    settings (``n_jobs`` aside: it does not change the numbers), so the notebook, the
+    figures and the next process read it back instead of rescoring 50 runs.
     """
     fitting, heldout = split_chunks(corpus)
-    return select_k(fitting, corpus.terms, ks, kinds=kinds, random_states=random_states, n_jobs=n_jobs, heldout=heldout)
+    return cached_call("topics-selection", select_k, (fitting, list(corpus.terms), tuple(ks)),
+                       {"kinds": tuple(kinds), "random_states": tuple(random_states), "n_jobs": n_jobs,
+                        "heldout": heldout},
+                       ignore=("n_jobs",))
 
 
 def representative_run(runs) -> tuple[int, np.ndarray]:
@@ -318,6 +327,12 @@ def default_model(kind: str = "nmf", ks: tuple = DEFAULT_KS, random_states: tupl
 @lru_cache(maxsize=8)
 def _default_model(fingerprint: tuple, kind: str, ks: tuple, random_states: tuple, chunk_tokens: int,
                    min_df: int) -> ChosenModel:
+    # on disk too, keyed on the corpus's contents and the parameters (analysis.core.diskcache)
+    return cached_call("topics-model", _choose_default_model, (kind, ks, random_states, chunk_tokens, min_df),
+                       extra=corpus_cache_key())
+
+
+def _choose_default_model(kind: str, ks: tuple, random_states: tuple, chunk_tokens: int, min_df: int) -> ChosenModel:
     return choose_model(default_corpus(chunk_tokens, min_df), kind, ks=ks, random_states=random_states)
 
 

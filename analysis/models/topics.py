@@ -63,6 +63,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
 from analysis.core.paths import cache_dir
+from analysis.core.progress import progress
 from analysis.models.coherence import as_doc_term, npmi_coherence, umass_coherence
 from analysis.models.stability import chance_similarities, stability
 
@@ -283,11 +284,21 @@ def select_k(doc_term, vocabulary, ks, *, kinds=KINDS, random_states=(0, 1, 2, 3
     settings = {kind: _settings(kind, params.get(kind, {})) for kind in kinds}
     folder = cache_dir() / "topics" if use_cache else None
     jobs = list(product(kinds, ks, random_states))
-    if n_jobs == 1:
-        models = [_fit(matrix, k, kind, random_state, vocabulary, settings[kind], folder) for kind, k, random_state in jobs]
-    else:
-        models = Parallel(n_jobs=n_jobs)(delayed(_fit)(matrix, k, kind, random_state, vocabulary, settings[kind], folder)
-                                         for kind, k, random_state in jobs)
+    bar = progress(desc="select k", total=len(jobs), unit="fit")  # kinds x k x random starts (cached ones are quick)
+    with bar:
+        if n_jobs == 1:
+            models = []
+            for kind, k, random_state in jobs:
+                bar.set_postfix_str(f"{kind} k={k} random_state={random_state}", refresh=False)
+                models.append(_fit(matrix, k, kind, random_state, vocabulary, settings[kind], folder))
+                bar.update(1)
+        else:  # results come back in the order of the jobs (joblib's ordered generator)
+            models = []
+            for model in Parallel(n_jobs=n_jobs, return_as="generator")(
+                    delayed(_fit)(matrix, k, kind, random_state, vocabulary, settings[kind], folder)
+                    for kind, k, random_state in jobs):
+                models.append(model)
+                bar.update(1)
     fitted = dict(zip(jobs, models))
     rows = []
     for kind, k in product(kinds, ks):

@@ -29,6 +29,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.core.progress import progress
 from analysis.stats.dispersion import dispersion_table
 from analysis.stats.intervals import few_turns_rate_interval, wilson
 from analysis.stats.multiplicity import bh_adjust
@@ -237,7 +238,8 @@ def bootstrap_table(df: pd.DataFrame, *, group, value_cols, token_col: str | Non
     kappas, kappa_source = _kappas(kappa, df, groups, values, token_col)
     rows = []
     parts = df.groupby(groups, sort=True) if groups else [((), df)]
-    for key, part in parts:
+    # one bar over the groups (erased when done): with --n-boot 100000 over every interview it takes a while
+    for key, part in progress(parts, desc="bootstrap", unit="group", leave=False, total=len(parts)):
         key = key if isinstance(key, tuple) else (key,)
         hits = _counts(part[values], f"{values} in group {key}", ndim=(2,))
         if statistic == "rate":

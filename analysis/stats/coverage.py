@@ -19,6 +19,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
+from analysis.core.progress import progress
 from analysis.stats.bootstrap import two_stage_replicates
 from analysis.stats.intervals import few_turns_rate_interval
 from analysis.stats.resampling import percentile, stream
@@ -99,7 +100,7 @@ def two_stage_coverage(rate: float, *, n_interviews: int = 12, n_turns: int = 40
     clusters = np.arange(n_interviews)
     tokens = np.full(n, float(mean_tokens))
     covered = np.zeros(n_sim, bool)
-    for s in range(n_sim):
+    for s in progress(range(n_sim), desc="coverage (two stages)", unit="sim", leave=False):
         factor = rng.lognormal(-between_sd ** 2 / 2, between_sd, size=n_interviews)
         lam = rate / 1000 * tokens * factor[docs] * _multipliers(rng, n, kappa)
         hits = rng.poisson(lam).astype(float)[:, None]

@@ -82,5 +82,18 @@ def _stopwords(lang: str, path: str, size: int, mtime_ns: int) -> frozenset[str]
 
 def is_content(token: str, lang: str) -> bool:
     """True for tokens worth counting: not a stopword, not a bare number, 2+ characters."""
-    return (len(token) > 1 and token not in stopwords(lang)
-            and not token.replace(".", "").replace(",", "").replace("%", "").isdigit())
+    return content_test(lang)(token)
+
+
+def content_test(lang: str):
+    """:func:`is_content` for one language as a one-argument function, the stopword list looked up once.
+
+    For loops over many tokens: :func:`stopwords` checks the domain list's file on every
+    call (its cache key), which costs more than the test itself.
+    """
+    stop = stopwords(lang)
+
+    def test(token: str) -> bool:
+        return (len(token) > 1 and token not in stop
+                and not token.replace(".", "").replace(",", "").replace("%", "").isdigit())
+    return test

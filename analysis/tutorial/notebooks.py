@@ -15,18 +15,24 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from tqdm.auto import tqdm
 from traitlets.config import Config
 
 from analysis.core.paths import PROJECT_ROOT, cache_dir
+from analysis.core.progress import note, progress
 from analysis.core.textio import atomic_write_text
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+#: Worker processes are started fresh (spawn), not forked: a fork copies locks other threads hold
+#: (joblib's, the progress bar's) and a worker that then starts joblib processes of its own can hang.
+SPAWN = multiprocessing.get_context("spawn")
 
 
 def notebook_paths() -> list[Path]:
@@ -70,18 +76,45 @@ def execute_notebook(path, *, timeout: int = 900, parameters: dict | None = None
     return notebook
 
 
-def run_all(names=None) -> list[tuple[str, float]]:
-    """Execute every notebook (or those named); return ``(name, seconds)`` pairs.
+def _execute_timed(path) -> float:
+    start = time.perf_counter()
+    execute_notebook(path)
+    return time.perf_counter() - start
 
-    One line per notebook with its time; a progress bar while they run (only on a terminal).
+
+def run_all(names=None, *, jobs: int = 1) -> list[tuple[str, float]]:
+    """Execute every notebook (or those named); return ``(name, seconds)`` pairs in reading order.
+
+    One line per notebook with its time on standard output as each one finishes (always:
+    it is the command's report), and a bar on standard error while they run (on a
+    terminal, unless quiet: :mod:`analysis.core.progress`), erased at the end so only the
+    lines remain. ``jobs`` > 1 runs that many notebooks at once, each in its own process
+    and kernel (the notebooks are independent: each writes its own files under
+    ``output/``, and the figure index there is rebuilt from all sidecars at every export,
+    so the last one written lists every figure); the first error stops the run.
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number >= 1, got {jobs!r}")
     paths = [p for p in notebook_paths() if not names or p.stem in names or p.name in names]
-    timings = []
-    with tqdm(paths, desc="notebooks", unit="nb", disable=None, leave=False) as bar:
-        for path in bar:
-            bar.set_postfix_str(path.name)
-            start = time.perf_counter()
-            execute_notebook(path)
-            timings.append((path.name, time.perf_counter() - start))
-            tqdm.write(f"executed {path.name} in {timings[-1][1]:.1f} s")
-    return timings
+    seconds: dict[str, float] = {}
+    with progress(total=len(paths), desc="notebooks", unit="nb", leave=False) as bar:
+        if jobs == 1 or len(paths) < 2:
+            for path in paths:
+                bar.set_postfix_str(path.name)
+                seconds[path.name] = _execute_timed(path)
+                note(f"executed {path.name} in {seconds[path.name]:.1f} s")
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(min(jobs, len(paths)), mp_context=SPAWN) as pool:
+                futures = {pool.submit(_execute_timed, path): path for path in paths}
+                try:
+                    for future in as_completed(futures):
+                        name = futures[future].name
+                        seconds[name] = future.result()
+                        note(f"executed {name} in {seconds[name]:.1f} s")
+                        bar.update(1)
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+    return [(path.name, seconds[path.name]) for path in paths]
