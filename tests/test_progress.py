@@ -81,8 +81,8 @@ def test_cli_quiet_flag_sets_the_environment_for_child_processes(monkeypatch, ca
     assert quiet_requested()
 
 
-def _planted(n_docs=40, seed=0):
-    rng = np.random.default_rng(seed)
+def _planted(n_docs=40, random_state=0):
+    rng = np.random.default_rng(random_state)
     counts = np.zeros((n_docs, 12), dtype=np.int64)
     for d in range(n_docs):
         columns = np.arange(6) if d < n_docs // 2 else np.arange(6, 12)
@@ -93,15 +93,15 @@ def _planted(n_docs=40, seed=0):
 def test_select_k_shows_one_step_per_fit_and_the_same_table(monkeypatch):
     terminal = use_terminal(monkeypatch)
     matrix, vocabulary = _planted(), [f"w{i}" for i in range(12)]
-    shown_table = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), seeds=(0, 1), use_cache=False)
+    shown_table = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), random_states=(0, 1), use_cache=False)
     assert "select k" in terminal.getvalue() and "4/4" in terminal.getvalue()
     monkeypatch.setenv(QUIET_ENV, "1")
     before = terminal.getvalue()
-    quiet_table = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), seeds=(0, 1), use_cache=False)
+    quiet_table = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), random_states=(0, 1), use_cache=False)
     assert terminal.getvalue() == before
     pd.testing.assert_frame_equal(shown_table, quiet_table)
     monkeypatch.delenv(QUIET_ENV)
-    parallel = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), seeds=(0, 1), use_cache=False, n_jobs=2)
+    parallel = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), random_states=(0, 1), use_cache=False, n_jobs=2)
     pd.testing.assert_frame_equal(shown_table, parallel)
 
 
