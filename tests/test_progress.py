@@ -6,7 +6,8 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import sparse
+
+from planted_topics import VOCAB, planted
 
 from analysis.cli import main
 from analysis.core.paths import corpus_dir
@@ -81,18 +82,9 @@ def test_cli_quiet_flag_sets_the_environment_for_child_processes(monkeypatch, ca
     assert quiet_requested()
 
 
-def _planted(n_docs=40, random_state=0):
-    rng = np.random.default_rng(random_state)
-    counts = np.zeros((n_docs, 12), dtype=np.int64)
-    for d in range(n_docs):
-        columns = np.arange(6) if d < n_docs // 2 else np.arange(6, 12)
-        counts[d, rng.choice(columns, size=4, replace=False)] = rng.integers(1, 4, size=4)
-    return sparse.csr_matrix(counts)
-
-
 def test_select_k_shows_one_step_per_fit_and_the_same_table(monkeypatch):
     terminal = use_terminal(monkeypatch)
-    matrix, vocabulary = _planted(), [f"w{i}" for i in range(12)]
+    matrix, vocabulary = planted(n_docs=40), VOCAB
     shown_table = select_k(matrix, vocabulary, [2, 3], kinds=("nmf",), random_states=(0, 1), use_cache=False)
     assert "select k" in terminal.getvalue() and "4/4" in terminal.getvalue()
     monkeypatch.setenv(QUIET_ENV, "1")

@@ -4,22 +4,10 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
+from planted_topics import TOPIC_A, TOPIC_B, VOCAB, planted
+
 from analysis.models import topics
 from analysis.models.topics import cache_key, choose_k, components, doc_topics, fit_topic_model, select_k, top_terms
-
-VOCAB = [f"w{i}" for i in range(12)]
-TOPIC_A, TOPIC_B = set(VOCAB[:6]), set(VOCAB[6:])
-
-
-def planted(n_docs=60, random_state=0):
-    """Half the documents use only terms w0-w5, the other half only w6-w11."""
-    rng = np.random.default_rng(random_state)
-    counts = np.zeros((n_docs, 12), dtype=np.int64)
-    for d in range(n_docs):
-        columns = np.arange(6) if d < n_docs // 2 else np.arange(6, 12)
-        counts[d, rng.choice(columns, size=4, replace=False)] = rng.integers(1, 4, size=4)
-    return sparse.csr_matrix(counts)
-
 
 X = planted()
 
