@@ -30,6 +30,7 @@ _PUBLIC = {
     "InputError": "analysis.core.textio",
     "corpus_dir": "analysis.core.paths",
     "figures_dir": "analysis.core.paths",
+    "paper_figures_dir": "analysis.core.paths",
     # corpus
     "SEED_DOC_ID": "analysis.corpus.catalog",
     "load_corpus": "analysis.corpus.load",

@@ -22,6 +22,12 @@ def figures_dir() -> Path:
     return Path(os.environ.get("ANALYSIS_FIGURES_DIR", PROJECT_ROOT / "figures"))
 
 
+def paper_figures_dir() -> Path:
+    """The committed paper figure set (``figures/``, written by ``make figures``), wherever
+    :func:`figures_dir` points: inside a notebook it points at the notebook's output folder."""
+    return PROJECT_ROOT / "figures"
+
+
 def seeds_dir() -> Path:
     """Raw source documents exactly as received."""
     return PROJECT_ROOT / "seeds"
