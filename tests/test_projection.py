@@ -143,9 +143,6 @@ def test_the_seeds_compute_paragraphs_land_in_the_compute_topic(nmf_model):
     assert check["turns"] == [2, 3, 4, 7]                     # the turns the dictionary finds about compute
 
 
-@pytest.mark.xfail(strict=True, reason="corpus v2 (issue 12): with the larger comparison corpus the NMF model "
-                                       "chosen by default no longer places the seed's compute turns in the compute "
-                                       "topic (measured); for the topic-model owner to revisit")
 def test_the_seeds_compute_paragraphs_land_and_discriminate(nmf_model):
     corpus, chosen = nmf_model
     check = theme_check(chosen, load_corpus(docs=[SEED]))

@@ -36,8 +36,9 @@ def drop_key(key, line_index=3):
 # --- documents damaged: loading refuses, naming file (and line) --------------------------------
 
 @pytest.mark.parametrize("damage, target, fragment", [
-    (lambda lines: lines[:-2] + [""], "features", "has 20 turns and"),                  # cut at a line boundary
-    (lambda lines: lines[:-2] + [lines[-2][:40]], "features", "line 23: turn record is not JSON"),  # cut mid-line
+    # the fragments name the document's own size: "{turns_left}" turns after a cut, the "{last_line}" cut
+    (lambda lines: lines[:-2] + [""], "features", "has {turns_left} turns and"),         # cut at a line boundary
+    (lambda lines: lines[:-2] + [lines[-2][:40]], "features", "line {last_line}: turn record is not JSON"),  # mid-line
     (drop_key("counts"), "features", "line 3: turn record lacks counts"),
     (drop_key("segment"), "features", "line 3: turn record lacks segment"),
     (drop_key("n_tokens", 5), "features", "line 5: turn record lacks n_tokens"),
@@ -51,6 +52,9 @@ def drop_key(key, line_index=3):
 ])
 def test_damaged_documents_are_errors_naming_the_file(corpus, cli, damage, target, fragment):
     path = features_path(corpus) if target == "features" else corpus / "interviews" / f"{SEED}.txt"
+    if target == "features":  # the catalog's turn count less the one cut; the last line's number
+        n_turns = int(load_catalog().set_index("doc_id").loc[FEATURE, "n_turns"])
+        fragment = fragment.format(turns_left=n_turns - 1, last_line=len(path.read_text("utf-8").split("\n")) - 1)
     edit_lines(path, damage)
     with pytest.raises(InputError) as error:
         load_corpus()
