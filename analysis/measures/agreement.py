@@ -144,3 +144,10 @@ def coder_pairs(coding: pd.DataFrame, exclude=("reference",)) -> list[tuple[str,
     turns = {c: set(zip(coding.loc[coding["coder"] == c, "doc_id"], coding.loc[coding["coder"] == c, "turn_id"]))
              for c in coders}
     return [(a, b) for i, a in enumerate(coders) for b in coders[i + 1:] if turns[a] & turns[b]]
+
+
+def first_pair_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
+    """Agreement (point estimates) of the first pair of coders with turns in common
+    (:func:`coder_pairs`), the pair the reliability flags use; None when no two coders overlap."""
+    pairs = coder_pairs(coding)
+    return agreement(coding, *pairs[0], n_boot=0) if pairs else None

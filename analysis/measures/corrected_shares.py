@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.agreement import agreement, coder_pairs
+from analysis.measures.agreement import first_pair_agreement
 from analysis.measures.coding import load_coding
 from analysis.measures.reliability import reliable_map, theme_reliability
 from analysis.measures.rule_hits import rule_theme_hits
@@ -181,13 +181,6 @@ def _random_state(random_state, deprecated: dict) -> int:
     return check_random_state(random_state)
 
 
-def coder_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
-    """Agreement (point estimates) between the first pair of coders with turns in common
-    (:func:`analysis.measures.agreement.coder_pairs`); None when no two coders overlap."""
-    pairs = coder_pairs(coding)
-    return agreement(coding, *pairs[0], n_boot=0) if pairs else None
-
-
 def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"), n_boot: int = 1000,
                       level: float = 0.95, random_state: int = 0, **deprecated) -> pd.DataFrame:
     """Corrected theme shares of the corpus per ``by`` group, from the project's files: the
@@ -200,7 +193,7 @@ def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"
     coding = load_coding(themes=themes)
     coded = coded_sample(turns, coding=coding, themes=themes)
     report = validation_report(coded, model=False, level=level)
-    reliable = reliable_map(theme_reliability(report, coder_agreement(coding)))
+    reliable = reliable_map(theme_reliability(report, first_pair_agreement(coding)))
     hits = rule_theme_hits(turns)
     groups = [by] if isinstance(by, str) else list(by)
     keep = list(dict.fromkeys([*groups, "doc_id"]))

@@ -20,7 +20,7 @@ import math
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.agreement import TARGET_ALPHA, agreement, coder_pairs
+from analysis.measures.agreement import TARGET_ALPHA, first_pair_agreement
 from analysis.measures.coding import load_coding
 from analysis.measures.validation import coded_sample, validation_report
 from analysis.text.themes import ThemeMatcher
@@ -84,6 +84,4 @@ def instrument_reliability(turns: pd.DataFrame | None = None) -> pd.DataFrame:
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes)
     report = validation_report(coded_sample(turns, coding=coding, themes=themes), model=False)
-    pairs = coder_pairs(coding)
-    agree = agreement(coding, *pairs[0], n_boot=0) if pairs else None
-    return theme_reliability(report, agree)
+    return theme_reliability(report, first_pair_agreement(coding))
