@@ -128,6 +128,32 @@ def test_exports_are_byte_identical_and_change_with_figure(tmp_path):
     assert (tmp_path / "a" / "README.md").read_bytes() == (tmp_path / "b" / "README.md").read_bytes()
 
 
+def test_svg_bytes_ignore_float_noise_in_the_layout(tmp_path):
+    # a last-bit difference in an axes' position (as between two machines' float arithmetic)
+    # changes matplotlib's hashed clip-path ids but nothing the file prints: same bytes
+    def nudged(eps):
+        fig = make_figure()
+        x0, y0, w, h = fig.axes[0].get_position().bounds
+        fig.set_layout_engine("none")
+        fig.axes[0].set_position([x0 + eps, y0, w, h])
+        return fig
+    plain = export(tmp_path / "a", fig=nudged(0.0))[1].read_bytes()
+    noisy = export(tmp_path / "b", fig=nudged(1e-13))[1].read_bytes()
+    assert plain == noisy
+    assert b'clip-path="url(#p0001)"' in plain and b'<clipPath id="p0001">' in plain
+
+
+def test_stable_svg_ids_renames_definitions_and_references_only():
+    svg = (b'<g clip-path="url(#pb2e950bc7b)"/><use xlink:href="#m0123456789"/>'
+           b'<path d="M 0 0" style="fill: #999999"/><text>deadbeef00</text>'
+           b'<clipPath id="pb2e950bc7b"/><path id="m0123456789"/>')
+    out = F.stable_svg_ids(svg)
+    assert out == (b'<g clip-path="url(#p0001)"/><use xlink:href="#m0001"/>'
+                   b'<path d="M 0 0" style="fill: #999999"/><text>deadbeef00</text>'
+                   b'<clipPath id="p0001"/><path id="m0001"/>')
+    assert F.stable_svg_ids(b"<svg/>") == b"<svg/>"
+
+
 def test_pdf_embeds_truetype_and_has_no_dates(tmp_path):
     pdf = export(tmp_path, formats=("pdf",))[0].read_bytes()
     assert pdf.startswith(b"%PDF")

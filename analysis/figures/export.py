@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import matplotlib
@@ -72,6 +73,27 @@ DPI = 300
 _METADATA = {"pdf": {"CreationDate": None, "ModDate": None},
              "svg": {"Date": None}, "png": {"Software": None}}
 MM_PER_INCH = 25.4
+#: matplotlib's SVG ids: one letter and ten hex digits of a hash of the element's key (for clip
+#: paths, the clip rectangle at full float precision), so a last-bit layout difference between
+#: machines renames every clip path although nothing visible changed.
+_SVG_HASHED_ID = re.compile(r'id="([a-z])([0-9a-f]{10})"')
+
+
+def stable_svg_ids(svg: bytes) -> bytes:
+    """``svg`` with matplotlib's hashed element ids renumbered in order of definition
+    (``p0001``, ``p0002``, ... for clip paths; ``m0001`` ... for markers), references included,
+    so that the bytes depend on what is drawn and in which order, not on float noise below
+    the precision the file prints."""
+    text = svg.decode("utf-8")
+    mapping, counts = {}, {}
+    for letter, digest in _SVG_HASHED_ID.findall(text):
+        if letter + digest not in mapping:
+            counts[letter] = counts.get(letter, 0) + 1
+            mapping[letter + digest] = f"{letter}{counts[letter]:04d}"
+    if not mapping:
+        return svg
+    renamed = re.sub(r"\b[a-z][0-9a-f]{10}\b", lambda m: mapping.get(m.group(0), m.group(0)), text)
+    return renamed.encode("utf-8")
 
 
 def text_colour(colour, background: str = "#ffffff", min_contrast: float = 4.5) -> str:
@@ -191,7 +213,7 @@ def export_figure(fig, name, *, caption, outdir=None, formats=FORMATS, provenanc
         for fmt in formats:
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
-            rendered[fmt] = buffer.getvalue()
+            rendered[fmt] = stable_svg_ids(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
     w_in, h_in = fig.get_size_inches()
     sidecar = {
         "name": name, "caption": caption.strip(), "provenance": prov, "dpi": DPI,
