@@ -321,3 +321,30 @@ def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
     assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)
     assert report.loc[("random", "X"), "precision"] == pytest.approx(7 / 12)
     assert report.loc[("random", "X"), "recall"] == pytest.approx(1.0)
+
+
+def test_model_threshold_is_chosen_with_the_design_weights():
+    from analysis.measures.theme_model import choose_threshold
+    # two positives (p = 0.9 and 0.3) and one negative at p = 0.3: unweighted, 0.3 flags both
+    # positives and one negative (F1 0.8) and beats 0.9 (F1 0.67); when the negative stands for
+    # 10 turns of the population (weight 10), 0.3 has F1 4/14 and 0.9 (F1 2/3) wins
+    truth, probability = [1, 1, 0], [0.9, 0.3, 0.3]
+    assert choose_threshold(truth, probability) == 0.3
+    assert choose_threshold(truth, probability, weights=[1, 1, 10]) > 0.3
+
+
+def test_model_options_reach_the_regression():
+    from analysis.measures.theme_model import model_probabilities
+    # a noisy problem (the word marks the theme in 80% of its turns, and 10% of the others)
+    rng = np.random.default_rng(7)
+    rows, features = [], []
+    for doc in ("a", "b", "c"):
+        for i in range(40):
+            positive = i % 5 == 0
+            marked = rng.random() < (0.8 if positive else 0.1)
+            rows.append({"doc_id": doc, "split": "development", "X": int(positive)})
+            features.append({"lemma:gpu" if marked else "lemma:talk": 1.0, f"lemma:w{rng.integers(3)}": 1.0})
+    coded = pd.DataFrame(rows)
+    plain = model_probabilities(coded, features, ["X"], class_weight=None)
+    balanced = model_probabilities(coded, features, ["X"], class_weight="balanced")
+    assert not np.allclose(plain["X"], balanced["X"])
