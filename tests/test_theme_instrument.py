@@ -348,3 +348,28 @@ def test_model_options_reach_the_regression():
     plain = model_probabilities(coded, features, ["X"], class_weight=None)
     balanced = model_probabilities(coded, features, ["X"], class_weight="balanced")
     assert not np.allclose(plain["X"], balanced["X"])
+
+
+def test_option_grid_reads_development_turns_only(monkeypatch):
+    from analysis.measures.theme_model import option_grid
+    rng = np.random.default_rng(3)
+    rows, hits = [], []
+    for doc, split in (("a", "development"), ("b", "development"), ("c", "development"), ("t", "test")):
+        for i in range(30):
+            positive = i % 5 == 0
+            rows.append({"doc_id": doc, "split": split, "X": int(positive),
+                         "text": "gpu gpu" if positive or rng.random() < 0.1 else "talk"})
+            hits.append({"X": int(positive and rng.random() < 0.9)})
+    coded, rule_hits = pd.DataFrame(rows), pd.DataFrame(hits)
+    # lemma bags from the toy texts, rule hits from the toy table
+    monkeypatch.setattr("analysis.measures.theme_model.turn_features",
+                        lambda turns, rule_hits, themes, rule_weight=None: [
+                            {f"lemma:{w}": 1.0 for w in text.split()} | {"rule:X": rule_weight * h}
+                            for text, h in zip(turns["text"], rule_hits["X"])])
+    options = ((1.0, "balanced", 5.0),)
+    everything = option_grid(coded, rule_hits, ["X"], options)
+    dev = (coded["split"] == "development").to_numpy()
+    development = option_grid(coded[dev].reset_index(drop=True), rule_hits[dev].reset_index(drop=True), ["X"],
+                              options)
+    assert list(everything.columns) == ["C", "class_weight", "rule_weight", "micro_f1", "X"]
+    pd.testing.assert_frame_equal(everything, development)  # the test interview changes nothing
