@@ -321,3 +321,55 @@ def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
     assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)
     assert report.loc[("random", "X"), "precision"] == pytest.approx(7 / 12)
     assert report.loc[("random", "X"), "recall"] == pytest.approx(1.0)
+
+
+def test_model_threshold_is_chosen_with_the_design_weights():
+    from analysis.measures.theme_model import choose_threshold
+    # two positives (p = 0.9 and 0.3) and one negative at p = 0.3: unweighted, 0.3 flags both
+    # positives and one negative (F1 0.8) and beats 0.9 (F1 0.67); when the negative stands for
+    # 10 turns of the population (weight 10), 0.3 has F1 4/14 and 0.9 (F1 2/3) wins
+    truth, probability = [1, 1, 0], [0.9, 0.3, 0.3]
+    assert choose_threshold(truth, probability) == 0.3
+    assert choose_threshold(truth, probability, weights=[1, 1, 10]) > 0.3
+
+
+def test_model_options_reach_the_regression():
+    from analysis.measures.theme_model import model_probabilities
+    # a noisy problem (the word marks the theme in 80% of its turns, and 10% of the others)
+    rng = np.random.default_rng(7)
+    rows, features = [], []
+    for doc in ("a", "b", "c"):
+        for i in range(40):
+            positive = i % 5 == 0
+            marked = rng.random() < (0.8 if positive else 0.1)
+            rows.append({"doc_id": doc, "split": "development", "X": int(positive)})
+            features.append({"lemma:gpu" if marked else "lemma:talk": 1.0, f"lemma:w{rng.integers(3)}": 1.0})
+    coded = pd.DataFrame(rows)
+    plain = model_probabilities(coded, features, ["X"], class_weight=None)
+    balanced = model_probabilities(coded, features, ["X"], class_weight="balanced")
+    assert not np.allclose(plain["X"], balanced["X"])
+
+
+def test_option_grid_reads_development_turns_only(monkeypatch):
+    from analysis.measures.theme_model import option_grid
+    rng = np.random.default_rng(3)
+    rows, hits = [], []
+    for doc, split in (("a", "development"), ("b", "development"), ("c", "development"), ("t", "test")):
+        for i in range(30):
+            positive = i % 5 == 0
+            rows.append({"doc_id": doc, "split": split, "X": int(positive),
+                         "text": "gpu gpu" if positive or rng.random() < 0.1 else "talk"})
+            hits.append({"X": int(positive and rng.random() < 0.9)})
+    coded, rule_hits = pd.DataFrame(rows), pd.DataFrame(hits)
+    # lemma bags from the toy texts, rule hits from the toy table
+    monkeypatch.setattr("analysis.measures.theme_model.turn_features",
+                        lambda turns, rule_hits, themes, rule_weight=None: [
+                            {f"lemma:{w}": 1.0 for w in text.split()} | {"rule:X": rule_weight * h}
+                            for text, h in zip(turns["text"], rule_hits["X"])])
+    options = ((1.0, "balanced", 5.0),)
+    everything = option_grid(coded, rule_hits, ["X"], options)
+    dev = (coded["split"] == "development").to_numpy()
+    development = option_grid(coded[dev].reset_index(drop=True), rule_hits[dev].reset_index(drop=True), ["X"],
+                              options)
+    assert list(everything.columns) == ["C", "class_weight", "rule_weight", "micro_f1", "X"]
+    pd.testing.assert_frame_equal(everything, development)  # the test interview changes nothing
