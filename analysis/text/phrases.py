@@ -126,8 +126,11 @@ class PhraseMatcher:
         starts = self.lengths.keys()
         flagged = set()
         memo = getattr(tokens_of, "cache", {})   # read the tokenizer's memo directly: no call per chunk
+        learn = getattr(tokens_of, "learn", tokens_of)
         for chunk, n in Counter(chunks).items():
-            tokens = memo.get(chunk) or tokens_of(chunk)
+            tokens = memo.get(chunk)
+            if tokens is None:
+                tokens = learn(chunk)
             for token in tokens:
                 totals[token] = get(token, 0) + n
             if not starts.isdisjoint(tokens):
