@@ -136,14 +136,17 @@ def rendered_figure(name: str) -> dict:
         plt.close(fig)
 
 
-def _export_one(name: str, outdir) -> list:
-    figure_files = rendered_figure(name)
+def _export_one(name: str, outdir, use_cache: bool = True) -> list:
+    figure_files = rendered_figure(name) if use_cache else rendered_figure.uncached(name)
     return write_rendered(name, figure_files["files"], caption=figure_files["caption"],
                           size_inches=figure_files["size_inches"], outdir=outdir, provenance={"command": COMMAND})
 
 
-def export_all(names=None, outdir=None, *, jobs: int = 1) -> list:
+def export_all(names=None, outdir=None, *, jobs: int = 1, use_cache: bool = True) -> list:
     """Build and export every registered figure (or those named); return the written paths.
+
+    A figure already rendered with the same corpus, code and libraries is written from the
+    disk cache (:func:`rendered_figure`); ``use_cache=False`` draws and renders every one again.
 
     ``jobs`` > 1 builds and renders that many figures at once in worker processes (the
     tables they share come from the disk cache, :mod:`analysis.core.diskcache`). Each
@@ -161,12 +164,12 @@ def export_all(names=None, outdir=None, *, jobs: int = 1) -> list:
     with progress(total=len(selected), desc="figures", unit="fig", leave=False) as bar:
         if jobs == 1 or len(selected) < 2:
             for name in selected:
-                written[name] = _export_one(name, outdir)
+                written[name] = _export_one(name, outdir, use_cache)
                 bar.update(1)
         else:
             with ProcessPoolExecutor(min(jobs, len(selected)), mp_context=SPAWN,
                                      initializer=_worker_setup) as pool:
-                futures = {pool.submit(_export_one, name, outdir): name for name in selected}
+                futures = {pool.submit(_export_one, name, outdir, use_cache): name for name in selected}
                 for future in as_completed(futures):
                     written[futures[future]] = future.result()
                     bar.update(1)

@@ -14,7 +14,6 @@ from collections import Counter
 
 import pandas as pd
 import simplemma
-from nltk.stem.snowball import SnowballStemmer
 from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DictionaryLookupStrategy
 
 from analysis.text.tokenize import check_language
@@ -118,6 +117,7 @@ def lemmas_and_stems(tokens, lang: str):
     them apart. The table shows where the two disagree.
     """
 
+    from nltk.stem.snowball import SnowballStemmer   # here: importing NLTK takes half a second
     stemmer = SnowballStemmer({"fr": "french", "en": "english"}[check_language(lang)])
     rows = [(t, lemma(t, lang), stemmer.stem(t)) for t in dict.fromkeys(tokens)]
     return pd.DataFrame(rows, columns=["token", "lemma", "stem"])
