@@ -7,7 +7,8 @@ from analysis.core.paths import PROJECT_ROOT
 from analysis.figures.paper import FIGURES, export_all
 
 
-def test_two_exports_of_the_figure_set_are_byte_identical(tmp_path):
+def test_two_exports_of_the_figure_set_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DISK_CACHE", "0")   # both exports draw and render (no rendered figure read back)
     first, second = tmp_path / "a", tmp_path / "b"
     # quick ones; the full set runs in make run. term_scatter_1col adds computed label
     # placement and the comparisons' bootstrap and log-odds.
@@ -19,6 +20,22 @@ def test_two_exports_of_the_figure_set_are_byte_identical(tmp_path):
     for path in paths_a:
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
     assert (first / "README.md").read_bytes() == (second / "README.md").read_bytes()
+
+
+def test_a_figure_read_back_from_the_disk_cache_is_written_with_the_same_bytes(tmp_path, monkeypatch):
+    """The second export of a figure writes what the first rendered, without building it again."""
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ANALYSIS_DISK_CACHE", raising=False)
+    name = "seed_turn_lengths"
+    first = export_all([name], outdir=tmp_path / "a")
+
+    def not_again():
+        raise AssertionError("built again instead of read from the disk cache")
+    monkeypatch.setitem(FIGURES, name, not_again)
+    second = export_all([name], outdir=tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_the_committed_figure_set_is_exactly_the_registered_one():

@@ -105,3 +105,45 @@ def test_chunk_counting_matches_tokenize_on_punctuation(text, lang):
     clear_cache()
     assert count_tokens(text, lang) == Counter(tokenize(text, lang))
     assert count_tokens(text, lang) == Counter(tokenize(text, lang))      # second time from the memo
+
+
+def _reference_lemma(token, lang):
+    """The rules of analysis.text.lemmas written plainly: overrides, elisions, phrases and
+    numbers as themselves, else simplemma.lemmatize (no fast path, no memo)."""
+    import re
+    import simplemma
+    from analysis.text.lemmas import FR_ELISIONS
+    if OVERRIDES[lang].get(token):
+        return OVERRIDES[lang][token]
+    if lang == "fr" and token in FR_ELISIONS:
+        return FR_ELISIONS[token]
+    if "_" in token or re.search(r"\d", token):
+        return token
+    return simplemma.lemmatize(token, lang=lang).lower()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_cold_pipeline_gives_the_counts_and_key_order_of_a_plain_reference(lang):
+    """The memoised fast paths (chunk tokens, dictionary lemmas), from empty memos, against
+    token-by-token counting and lemmatizing: same counts, lemmas in the same order."""
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.textio import read_text
+    from analysis.text import lemmas
+    from analysis.text.tokenize import clear_cache
+    if lang == "fr":
+        text = read_text(PROJECT_ROOT / "seeds" / "000_f7e0c75ec0433191.txt")
+    else:
+        text = ("The researchers were training larger models on thousands of GPUs, H100s and TPUs; "
+                "open-source models (Llama 3, GPT-4) don't stop. Data centers' power: 650,000 chips, "
+                "1.5 gigawatts — the AI's compute! Companies argued about elections, deepfakes and "
+                "watermarking; he said she thought they'd gone. ") * 3
+    clear_cache()
+    lemmas.clear_cache()
+    counts = count_tokens(text, lang)
+    assert counts == Counter(tokenize(text, lang))
+    bag = lemmatize_counts(counts, lang)
+    expected = {}
+    for token, n in counts.items():
+        key = _reference_lemma(token, lang)
+        expected[key] = expected.get(key, 0) + n
+    assert list(bag.items()) == list(expected.items())

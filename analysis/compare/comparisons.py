@@ -54,7 +54,6 @@ from analysis.measures.frequencies import term_frequencies
 from analysis.stats.keyness import keyness_table, log_odds_dirichlet
 from analysis.measures.theme_scores import theme_hits, theme_rates
 from analysis.text.themes import ThemeMatcher
-import wordfreq
 from analysis.corpus.load import load_corpus
 from analysis.corpus.version import corpus_cache_key, corpus_version
 from analysis.core.diskcache import disk_cached
@@ -552,6 +551,7 @@ def concept_keyness(target: pd.Series, reference: pd.Series, *, target_size: flo
 @disk_cached("wordfreq", key=lambda: (package_version("wordfreq"), package_version("simplemma")))
 def _lemma_frequencies(lang: str, wordlist: str) -> tuple[pd.Series, float]:
 
+    import wordfreq   # here: its import takes a quarter of a second, and most callers never need it
     freqs = wordfreq.get_frequency_dict(lang, wordlist)
     by_lemma: dict[str, float] = {}
     for word, f in freqs.items():
@@ -572,6 +572,7 @@ def reference_frequencies(terms, lang: str = "fr", *, wordlist: str = "large") -
     (``source="absent (floor)"``), the analogue of Hardie's 0.5 for a zero count.
     The first call lemmatizes the whole list (a few seconds) and is then remembered.
     """
+    import wordfreq
     by_lemma, smallest = _lemma_frequencies(lang, wordlist)
     rows = []
     for term in terms:

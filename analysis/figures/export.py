@@ -199,22 +199,42 @@ def export_figure(fig, name, *, caption, outdir=None, formats=FORMATS, provenanc
     regenerated (:func:`write_figure_index`).
     """
     name, formats = _check_name(name), _check_formats(formats)
+    _check_caption_and_provenance(caption, provenance)
+    rendered = render_formats(fig, formats)
+    return write_rendered(name, rendered, caption=caption, size_inches=tuple(fig.get_size_inches()),
+                          outdir=outdir, provenance=provenance)
+
+
+def _check_caption_and_provenance(caption, provenance) -> None:
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError("caption must be a non-empty string: say what the figure shows")
     if provenance is not None and not isinstance(provenance, dict):
         raise ValueError(f"provenance must be a dict such as {{'command': ...}}, got {type(provenance).__name__}")
+
+
+def render_formats(fig, formats=FORMATS) -> dict[str, bytes]:
+    """``{format: file bytes}`` of ``fig`` in each format, rendered in memory under the house style."""
+    rendered = {}
+    with figure_style():
+        for fmt in _check_formats(formats):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+            rendered[fmt] = stable_svg_ids(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+    return rendered
+
+
+def write_rendered(name, rendered: dict[str, bytes], *, caption, size_inches, outdir=None,
+                   provenance=None) -> list[Path]:
+    """The writing half of :func:`export_figure`, for a figure already rendered
+    (:func:`render_formats`; ``size_inches``: the figure's ``get_size_inches()``)."""
+    name = _check_name(name)
+    _check_caption_and_provenance(caption, provenance)
     outdir = Path(outdir) if outdir is not None else figures_dir()
     prov = {"command": None, "analysis_version": __version__,
             "matplotlib_version": matplotlib.__version__, **(provenance or {})}
     if "corpus_version" not in prov:
         prov["corpus_version"] = corpus_version()
-    rendered = {}
-    with figure_style():
-        for fmt in formats:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
-            rendered[fmt] = stable_svg_ids(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
-    w_in, h_in = fig.get_size_inches()
+    w_in, h_in = size_inches
     sidecar = {
         "name": name, "caption": caption.strip(), "provenance": prov, "dpi": DPI,
         "size_mm": {"width": round(w_in * MM_PER_INCH, 1), "height": round(h_in * MM_PER_INCH, 1)},

@@ -9,6 +9,8 @@ paper are the same figure.
 from __future__ import annotations
 
 import functools
+import hashlib
+from importlib import metadata
 import warnings
 from collections import Counter
 import multiprocessing
@@ -24,7 +26,9 @@ from analysis.core.progress import progress
 from analysis.corpus.load import load_catalog, load_corpus, turn_counts
 from analysis.corpus.overview import corpus_overview
 from analysis.figures import comparison_plots, plots, topic_plots
-from analysis.figures.export import export_figure
+from analysis.core.diskcache import disk_cached
+from analysis.corpus.version import corpus_cache_key
+from analysis.figures.export import STYLE_PATH, render_formats, write_rendered
 from analysis.figures.theme_plots import introductions_by_role, rate_intervals, theme_label, upper_bound, uptake_heatmaps
 from analysis.figures.topic_plots import prevalence_over_time, seed_in_space, selection
 from analysis.measures import dynamics
@@ -100,16 +104,49 @@ def _worker_setup() -> None:
     joblib.parallel_config(backend="threading")
 
 
-def _export_one(name: str, outdir) -> list:
+def _render_inputs_key() -> dict:
+    """What a rendered paper figure depends on besides the package's code (which the disk cache
+    keys on itself, with numpy, pandas, scipy and scikit-learn): the corpus, the house style
+    sheet, and the libraries that draw, encode and embed fonts (DejaVu Sans ships with matplotlib)."""
+    return {"corpus": corpus_cache_key(), "style_sha256": hashlib.sha256(STYLE_PATH.read_bytes()).hexdigest(),
+            **{name: _installed_version(name) for name in ("matplotlib", "fonttools", "pillow", "wordfreq", "simplemma")}}
+
+
+def _installed_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@disk_cached("figures", key=_render_inputs_key)
+def rendered_figure(name: str) -> dict:
+    """Paper figure ``name`` built and rendered: ``{"caption", "size_inches", "files": {format: bytes}}``.
+
+    Kept in the disk cache (:mod:`analysis.core.diskcache`): a second ``make figures`` or
+    ``make run`` with the same corpus, code and libraries writes the bytes the first one
+    rendered instead of drawing every figure again in three formats.
+    """
     fig, caption = FIGURES[name]()
     try:
-        return export_figure(fig, name, caption=caption, outdir=outdir, provenance={"command": COMMAND})
+        # numpy floats kept: the sidecar rounds the size in mm with numpy's rounding, as export_figure does
+        return {"caption": caption, "size_inches": tuple(fig.get_size_inches()),
+                "files": render_formats(fig)}
     finally:
         plt.close(fig)
 
 
-def export_all(names=None, outdir=None, *, jobs: int = 1) -> list:
+def _export_one(name: str, outdir, use_cache: bool = True) -> list:
+    figure_files = rendered_figure(name) if use_cache else rendered_figure.uncached(name)
+    return write_rendered(name, figure_files["files"], caption=figure_files["caption"],
+                          size_inches=figure_files["size_inches"], outdir=outdir, provenance={"command": COMMAND})
+
+
+def export_all(names=None, outdir=None, *, jobs: int = 1, use_cache: bool = True) -> list:
     """Build and export every registered figure (or those named); return the written paths.
+
+    A figure already rendered with the same corpus, code and libraries is written from the
+    disk cache (:func:`rendered_figure`); ``use_cache=False`` draws and renders every one again.
 
     ``jobs`` > 1 builds and renders that many figures at once in worker processes (the
     tables they share come from the disk cache, :mod:`analysis.core.diskcache`). Each
@@ -127,12 +164,12 @@ def export_all(names=None, outdir=None, *, jobs: int = 1) -> list:
     with progress(total=len(selected), desc="figures", unit="fig", leave=False) as bar:
         if jobs == 1 or len(selected) < 2:
             for name in selected:
-                written[name] = _export_one(name, outdir)
+                written[name] = _export_one(name, outdir, use_cache)
                 bar.update(1)
         else:
             with ProcessPoolExecutor(min(jobs, len(selected)), mp_context=SPAWN,
                                      initializer=_worker_setup) as pool:
-                futures = {pool.submit(_export_one, name, outdir): name for name in selected}
+                futures = {pool.submit(_export_one, name, outdir, use_cache): name for name in selected}
                 for future in as_completed(futures):
                     written[futures[future]] = future.result()
                     bar.update(1)

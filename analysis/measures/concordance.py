@@ -6,16 +6,16 @@ Both need running text; features-only documents raise a clear error
 from __future__ import annotations
 
 import pandas as pd
-from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
-from nltk.text import ConcordanceIndex
 
 from analysis.corpus.load import require_full_text
 from analysis.text.lemmas import lemma
 from analysis.text.stopwords import content_test
 from analysis.text.tokenize import tokenize
 
-MEASURES = {"likelihood_ratio": BigramAssocMeasures.likelihood_ratio, "pmi": BigramAssocMeasures.pmi,
-            "student_t": BigramAssocMeasures.student_t}
+#: Association measures by name (methods of NLTK's ``BigramAssocMeasures``).
+MEASURES = ("likelihood_ratio", "pmi", "student_t")
+# NLTK is imported where it is used: importing it takes about half a second (it pulls in its
+# parsers, taggers and downloader), paid by every notebook kernel that never calls these.
 
 
 def kwic(turns: pd.DataFrame, query: str, *, window: int = 7, match: str = "token") -> pd.DataFrame:
@@ -26,6 +26,7 @@ def kwic(turns: pd.DataFrame, query: str, *, window: int = 7, match: str = "toke
     ("GPU" -> "GPUs"). Uses NLTK's ``ConcordanceIndex`` for the offsets.
     """
     require_full_text(turns, "KWIC")
+    from nltk.text import ConcordanceIndex
     if match not in ("token", "lemma"):
         raise ValueError("match must be 'token' or 'lemma'")
     rows = []
@@ -61,6 +62,7 @@ def collocations(turns: pd.DataFrame, *, measure: str = "likelihood_ratio", min_
     require_full_text(turns, "collocations")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}")
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
     documents = [tokenize(t.text, t.lang) + ["<turn>"] for t in turns.itertuples(index=False)]
     langs = set(turns["lang"])
     finder = BigramCollocationFinder.from_words([tok for doc in documents for tok in doc])
@@ -69,6 +71,6 @@ def collocations(turns: pd.DataFrame, *, measure: str = "likelihood_ratio", min_
     if content_only:
         tests = [content_test(lang) for lang in langs]
         finder.apply_word_filter(lambda w: not all(test(w) for test in tests))
-    scored = finder.score_ngrams(MEASURES[measure])[:top]
+    scored = finder.score_ngrams(getattr(BigramAssocMeasures, measure))[:top]
     return pd.DataFrame([(a, b, finder.ngram_fd[(a, b)], score) for (a, b), score in scored],
                         columns=["word1", "word2", "count", measure])

@@ -14,8 +14,7 @@ from collections import Counter
 
 import pandas as pd
 import simplemma
-from nltk.stem.snowball import SnowballStemmer
-from simplemma.strategies import DictionaryLookupStrategy
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DictionaryLookupStrategy
 
 from analysis.text.tokenize import check_language
 
@@ -37,16 +36,16 @@ _CACHE: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
 _DIGIT = re.compile(r"\d")
 # simplemma's public dictionary-lookup strategy: the first step of simplemma.lemmatize
 _DICTIONARY_LOOKUP = DictionaryLookupStrategy()
+_DICTIONARIES: dict = {}
 
 
 def lemma(token: str, lang: str) -> str:
     """The lemma of one lower-cased token (memoised: each type is looked up once)."""
     cache = _CACHE[check_language(lang)]
-    try:
-        return cache[token]
-    except KeyError:
+    result = cache.get(token)            # not try/except: a raised KeyError costs more than the lookup
+    if result is None:
         result = cache[token] = _lookup(token, lang)
-        return result
+    return result
 
 
 def clear_cache() -> None:
@@ -55,10 +54,25 @@ def clear_cache() -> None:
         cache.clear()
 
 
+def _dictionary(lang: str):
+    """simplemma's dictionary for ``lang`` (a read-only ``{form: lemma}`` mapping), fetched once."""
+    dictionary = _DICTIONARIES.get(lang)
+    if dictionary is None:
+        dictionary = _DICTIONARIES[lang] = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+    return dictionary
+
+
 def _lookup(token: str, lang: str) -> str:
     override = OVERRIDES[check_language(lang)].get(token)
     if override:
         return override
+    if token.isalpha():
+        # Fastest path, for most types: a plain word (no elision, phrase or digit) found as it
+        # is in simplemma's dictionary: the first thing DictionaryLookupStrategy.get_lemma
+        # tries (English and French tokens need no canonical form; tests/test_tokenize.py checks).
+        entry = _dictionary(lang).get(token)
+        if entry is not None:
+            return entry.lower()
     if lang == "fr" and token in FR_ELISIONS:
         return FR_ELISIONS[token]
     if "_" in token or _DIGIT.search(token):
@@ -82,7 +96,9 @@ def lemmatize_counts(counts: Counter, lang: str) -> Counter:
     out: dict[str, int] = {}
     get = out.get
     for token, n in counts.items():
-        key = cache.get(token) or lemma(token, lang)
+        key = cache.get(token)
+        if key is None:
+            key = cache[token] = _lookup(token, lang)
         out[key] = get(key, 0) + n
     return Counter(out)
 
@@ -101,6 +117,7 @@ def lemmas_and_stems(tokens, lang: str):
     them apart. The table shows where the two disagree.
     """
 
+    from nltk.stem.snowball import SnowballStemmer   # here: importing NLTK takes half a second
     stemmer = SnowballStemmer({"fr": "french", "en": "english"}[check_language(lang)])
     rows = [(t, lemma(t, lang), stemmer.stem(t)) for t in dict.fromkeys(tokens)]
     return pd.DataFrame(rows, columns=["token", "lemma", "stem"])

@@ -126,8 +126,11 @@ class PhraseMatcher:
         starts = self.lengths.keys()
         flagged = set()
         memo = getattr(tokens_of, "cache", {})   # read the tokenizer's memo directly: no call per chunk
+        learn = getattr(tokens_of, "learn", tokens_of)
         for chunk, n in Counter(chunks).items():
-            tokens = memo.get(chunk) or tokens_of(chunk)
+            tokens = memo.get(chunk)
+            if tokens is None:
+                tokens = learn(chunk)
             for token in tokens:
                 totals[token] = get(token, 0) + n
             if not starts.isdisjoint(tokens):
@@ -148,22 +151,26 @@ class PhraseMatcher:
                 for tj, token in enumerate(tokens_of(chunks[cj])):
                     yield cj, tj, token
 
-        def next_token(cj):
-            while cj < len(chunks):
-                tokens = tokens_of(chunks[cj])
-                if tokens:
-                    return tokens[0]
-                cj += 1
-            return None
-
-        end = (-1, 0)
+        lengths, seconds, n_chunks = self.lengths, self.seconds, len(chunks)
+        end_ci, end_ti = -1, 0           # the first token after the last match: (chunk, token)
         for ci in itertools.compress(itertools.count(), map(flagged.__contains__, chunks)):
+            if ci < end_ci:
+                continue
             tokens = tokens_of(chunks[ci])
             for ti, first in enumerate(tokens):
-                if (ci, ti) < end or first not in self.lengths:
+                if (ci == end_ci and ti < end_ti) or first not in lengths:
                     continue
-                second = tokens[ti + 1] if ti + 1 < len(tokens) else next_token(ci + 1)
-                if second not in self.seconds[first]:
+                if ti + 1 < len(tokens):
+                    second = tokens[ti + 1]
+                else:                    # the first token of the next chunk that has one
+                    second, cj = None, ci + 1
+                    while cj < n_chunks:
+                        after = tokens_of(chunks[cj])
+                        if after:
+                            second = after[0]
+                            break
+                        cj += 1
+                if second not in seconds[first]:
                     continue
                 window = list(itertools.islice(following(ci, ti), self.lengths[first][0]))
                 words = tuple(token for _, _, token in window)
@@ -173,7 +180,7 @@ class PhraseMatcher:
                         counts[canonical] += 1
                         for token in words[:length]:
                             counts[token] -= 1
-                        end = (window[length - 1][0], window[length - 1][1] + 1)
+                        end_ci, end_ti = window[length - 1][0], window[length - 1][1] + 1
                         break
         for token in [t for t, n in counts.items() if n <= 0]:
             del counts[token]

@@ -101,28 +101,34 @@ _TRAILING = frozenset(".,;:!?)\"»”")
 
 
 def _chunk_tokenizer(lang: str):
-    """``tokens_of(chunk)``: raw tokens of one whitespace-free chunk, memoised per language."""
+    """``tokens_of(chunk)``: raw tokens of one whitespace-free chunk, memoised per language.
+
+    ``tokens_of.cache`` is the memo (chunk -> tokens) and ``tokens_of.learn(chunk)`` tokenizes
+    a chunk not in it yet and stores it, so a caller that reads the memo itself does not pay
+    a second lookup on a miss.
+    """
     cache, pattern = _CHUNK_TOKENS[lang], TOKEN_PATTERNS[lang]
 
-    def tokens_of(chunk: str) -> tuple[str, ...]:
-        try:
-            return cache[chunk]
-        except KeyError:
-            if chunk.isalpha():            # most chunks: a plain word is its own single token
-                result = cache[chunk] = (chunk,)
-                return result
-            if chunk[-1] in _TRAILING and chunk[:-1].isalpha():     # "word," -> word
-                result = cache[chunk] = (chunk[:-1],)
-                return result
-            tokens = pattern.findall(chunk)
-            if lang == "fr":
-                tokens = _split_inversions(tokens)
-            if len(cache) >= _CHUNK_CACHE_LIMIT:
-                cache.clear()
-            result = cache[chunk] = tuple(tokens)
+    def learn(chunk: str) -> tuple[str, ...]:
+        if chunk.isalpha():            # most chunks: a plain word is its own single token
+            result = cache[chunk] = (chunk,)
             return result
+        if chunk[-1] in _TRAILING and chunk[:-1].isalpha():     # "word," -> word
+            result = cache[chunk] = (chunk[:-1],)
+            return result
+        tokens = pattern.findall(chunk)
+        if lang == "fr":
+            tokens = _split_inversions(tokens)
+        if len(cache) >= _CHUNK_CACHE_LIMIT:
+            cache.clear()
+        result = cache[chunk] = tuple(tokens)
+        return result
 
-    tokens_of.cache = cache
+    def tokens_of(chunk: str) -> tuple[str, ...]:
+        result = cache.get(chunk)        # not try/except: a raised KeyError costs more than the lookup
+        return learn(chunk) if result is None else result
+
+    tokens_of.cache, tokens_of.learn = cache, learn
     return tokens_of
 
 
