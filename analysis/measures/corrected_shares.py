@@ -46,11 +46,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.agreement import first_pair_agreement
 from analysis.measures.coding import load_coding
-from analysis.measures.reliability import reliable_map, theme_reliability
+from analysis.measures.reliability import instrument_reliability, reliable_map
 from analysis.measures.rule_hits import rule_theme_hits
-from analysis.measures.validation import coded_sample, instrument_predictions, validation_report
+from analysis.measures.validation import coded_sample, instrument_predictions
 from analysis.stats.bootstrap import two_stage_replicates
 from analysis.stats.intervals import wilson
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
@@ -192,8 +191,7 @@ def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes)
     coded = coded_sample(turns, coding=coding, themes=themes)
-    report = validation_report(coded, model=False, level=level)
-    reliable = reliable_map(theme_reliability(report, first_pair_agreement(coding)))
+    reliable = reliable_map(instrument_reliability(coding=coding, coded=coded))
     hits = rule_theme_hits(turns)
     groups = [by] if isinstance(by, str) else list(by)
     keep = list(dict.fromkeys([*groups, "doc_id"]))

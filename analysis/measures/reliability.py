@@ -76,12 +76,15 @@ def unreliable_label(label: str, reliable: bool, sep: str = " ") -> str:
     return label if reliable else f"{label}{sep}(unreliable)"
 
 
-def instrument_reliability(turns: pd.DataFrame | None = None) -> pd.DataFrame:
+def instrument_reliability(turns: pd.DataFrame | None = None, *, coding: pd.DataFrame | None = None,
+                           coded: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`theme_reliability` from the project's files: the rules' validation on the coded
     sample (``coding.csv`` with ``adjudication.csv``) and the agreement of the first pair of
-    coders with turns in common."""
-    turns = load_corpus() if turns is None else turns
+    coders with turns in common. ``coding`` (:func:`~analysis.measures.coding.load_coding`) and
+    ``coded`` (:func:`~analysis.measures.validation.coded_sample`) are read or built when not given."""
     themes = ThemeMatcher().themes_
-    coding = load_coding(themes=themes)
-    report = validation_report(coded_sample(turns, coding=coding, themes=themes), model=False)
-    return theme_reliability(report, first_pair_agreement(coding))
+    coding = load_coding(themes=themes) if coding is None else coding
+    if coded is None:
+        turns = load_corpus() if turns is None else turns
+        coded = coded_sample(turns, coding=coding, themes=themes)
+    return theme_reliability(validation_report(coded, model=False), first_pair_agreement(coding))
