@@ -90,6 +90,7 @@ _PUBLIC = {
     "disagreements": "analysis.measures.adjudication",
     "load_adjudication": "analysis.measures.adjudication",
     "coder_pairs": "analysis.measures.agreement",
+    "pooled_agreement": "analysis.measures.agreement",
     "reference_table": "analysis.measures.adjudication",
     "frame_design": "analysis.measures.sampling",
     "ThemeRules": "analysis.text.theme_rules",

@@ -183,7 +183,7 @@ def cmd_validate(args) -> int:
 
 def cmd_agreement(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
-    from analysis.measures.agreement import agreement, agreement_note, coder_pairs
+    from analysis.measures.agreement import agreement, agreement_note, coder_pairs, pooled_agreement
     from analysis.measures.coding import load_coding
     from analysis.text.themes import ThemeMatcher
     if not 0 < args.level < 1:
@@ -197,8 +197,11 @@ def cmd_agreement(args) -> int:
         if not pairs:
             raise InputError(corpus_dir() / "themes" / "coding.csv", "no two coders coded a turn in common",
                              hint="agreement needs turns coded by two coders (see corpus/themes/codebook.md)")
-    for a, b in pairs:
-        table = agreement(coding, a, b, n_boot=args.n_boot, level=args.level, random_state=args.random_state)
+    tables = [agreement(coding, a, b, n_boot=args.n_boot, level=args.level, random_state=args.random_state)
+              for a, b in pairs]
+    if not args.coders and len(pairs) > 1:  # the reliability flags read the pooled table
+        tables.append(pooled_agreement(coding, n_boot=args.n_boot, level=args.level, random_state=args.random_state))
+    for table in tables:
         _write_table(table.round(4) if args.format == "csv" else table.round(3), args.format)
         # the note travels with the table: on stdout after it, or on stderr when stdout is a CSV
         print(agreement_note(table), file=sys.stderr if args.format == "csv" else sys.stdout)
@@ -382,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "theme: Krippendorff's alpha with a bootstrap interval, "
                                                          "Cohen's kappa, positives per coder"))
     agree.add_argument("--coders", nargs=2, metavar=("A", "B"),
-                       help="the two coders (default: every pair of coders with turns in common)")
+                       help="the two coders (default: every pair of coders with turns in common, then all pairs pooled, the table the reliability flags read)")
     agree.add_argument("--n-boot", type=int_in(0, 100_000, "--n-boot"), default=1000,
                        help="bootstrap replicates for alpha's interval (default 1000; 0: none)")
     agree.add_argument("--level", type=float, default=0.95, help="interval level (default 0.95)")

@@ -8,7 +8,8 @@ import pytest
 import krippendorff
 
 from analysis.cli import main
-from analysis.measures.agreement import TARGET_ALPHA, agreement, agreement_note, binary_alpha, coder_pairs
+from analysis.measures.agreement import (TARGET_ALPHA, agreement, agreement_note, binary_alpha, coder_pairs,
+                                         pooled_agreement)
 
 THEMES = ["compute_scarcity", "open_source_risk", "elections_misinformation", "talent_war", "safety_guardrails",
           "bias_representation", "regulation_policy", "agi_future"]
@@ -107,3 +108,28 @@ def test_agreement_command_prints_the_table_and_the_note(tmp_corpus, capsys):
     assert compute["alpha"] == pytest.approx(8 / 15, abs=1e-4) and compute["kappa"] == pytest.approx(0.5)
     assert "upper bound" in out.err
     assert main(["agreement", "--coders", "m1", "nobody"]) == 2
+
+
+def test_pooled_agreement_over_two_pairs_by_hand():
+    # pair a-b on doc d: a = 1 1 0 0, b = 1 0 0 0; pair c-e on doc f: c = 1 0 0, e = 1 0 1
+    # pooled units N = 7, disagreements D = 2, ones n_1 = 3 + 3 = 6, n_0 = 8
+    # alpha = 1 - (2*7 - 1) * 2 / (8 * 6) = 1 - 26/48 = 11/24
+    first = two_coders([1, 1, 0, 0], [1, 0, 0, 0])
+    second = two_coders([1, 0, 0], [1, 0, 1], docs=["f"] * 3).replace({"coder": {"a": "c", "b": "e"}})
+    coding = pd.concat([first, second], ignore_index=True)
+    assert coder_pairs(coding) == [("a", "b"), ("c", "e")]
+    row = pooled_agreement(coding, themes=["X"], n_boot=0).iloc[0]
+    assert row["alpha"] == pytest.approx(11 / 24)
+    assert (row["n_turns"], row["n_interviews"], row["positives_a"] + row["positives_b"]) == (7, 2, 6)
+    table = pooled_agreement(coding, themes=["X"], n_boot=0)
+    assert [p["n_turns"] for p in table.attrs["pairs"]] == [4, 3]
+    note = agreement_note(table)
+    assert "pairs pooled" in note and "a (coder_type model) with b" in note and "upper bound" in note
+
+
+def test_pooled_agreement_counts_a_turn_of_three_coders_once_and_none_without_pairs():
+    coding = two_coders([1, 0], [1, 1])
+    third = coding[coding["coder"] == "a"].assign(coder="c")
+    both = pd.concat([coding, third], ignore_index=True)
+    assert pooled_agreement(both, themes=["X"], n_boot=0)["n_turns"].iat[0] == 2
+    assert pooled_agreement(coding[coding["coder"] == "a"], themes=["X"], n_boot=0) is None

@@ -122,10 +122,19 @@ def agreement(coding: pd.DataFrame, coder_a: str, coder_b: str, themes=None, *, 
 
 def agreement_note(table: pd.DataFrame) -> str:
     """What the agreement table measures, naming the coders truthfully (module docstring)."""
-    a, b = table.attrs["coder_a"], table.attrs["coder_b"]
-    ta, tb = table.attrs["coder_type_a"], table.attrs["coder_type_b"]
-    text = (f"Agreement between coder A = {a} (coder_type {ta}) and coder B = {b} (coder_type {tb}) on "
-            f"{int(table['n_turns'].max())} turns both coded. ")
+    pairs = table.attrs.get("pairs")
+    if pairs:  # pooled_agreement
+        types = {t for pair in pairs for t in (pair["coder_type_a"], pair["coder_type_b"])}
+        ta = tb = types.pop() if len(types) == 1 else "mixed"
+        text = (f"Agreement over {int(table['n_turns'].max())} double-coded turns, pairs pooled: "
+                + "; ".join(f"{p['coder_a']} (coder_type {p['coder_type_a']}) with {p['coder_b']} "
+                            f"(coder_type {p['coder_type_b']}), {p['n_turns']} turns" for p in pairs)
+                + ". Alpha pools the pairs; kappa is between the first and second coder of each turn. ")
+    else:
+        a, b = table.attrs["coder_a"], table.attrs["coder_b"]
+        ta, tb = table.attrs["coder_type_a"], table.attrs["coder_type_b"]
+        text = (f"Agreement between coder A = {a} (coder_type {ta}) and coder B = {b} (coder_type {tb}) on "
+                f"{int(table['n_turns'].max())} turns both coded. ")
     if ta == tb == "model":
         text += ("Both coders are language models, not people: their agreement is an upper bound on the "
                  "agreement expected between a model coder and human coders. ")
@@ -146,8 +155,38 @@ def coder_pairs(coding: pd.DataFrame, exclude=("reference",)) -> list[tuple[str,
     return [(a, b) for i, a in enumerate(coders) for b in coders[i + 1:] if turns[a] & turns[b]]
 
 
-def first_pair_agreement(coding: pd.DataFrame) -> pd.DataFrame | None:
-    """Agreement (point estimates) of the first pair of coders with turns in common
-    (:func:`coder_pairs`), the pair the reliability flags use; None when no two coders overlap."""
+POOLED_SLOTS = ("first coder of the turn", "second coder of the turn")
+
+
+def pooled_agreement(coding: pd.DataFrame, themes=None, *, n_boot: int = 1000, level: float = 0.95,
+                     random_state: int = 0) -> pd.DataFrame | None:
+    """Agreement over every double-coded turn, the pairs of coders (:func:`coder_pairs`) pooled;
+    None when no two coders coded a turn in common.
+
+    Krippendorff's alpha does not need the same coders on every unit: it is defined on units
+    with any number of values each (Krippendorff 2018, ch. 12.2; Hayes and Krippendorff 2007),
+    so turns coded by A and B and turns coded by C and E enter one coincidence matrix. Each turn
+    counts once (a turn of several pairs: its first pair). Cohen's kappa assumes the same two coders throughout;
+    here it is computed between the first and the second coder of each turn (a slot kappa),
+    for comparison only: read alpha. The interval resamples interviews, then turns, as
+    :func:`agreement` does. ``attrs["pairs"]`` lists the pairs and their turns in common.
+    """
     pairs = coder_pairs(coding)
-    return agreement(coding, *pairs[0], n_boot=0) if pairs else None
+    if not pairs:
+        return None
+    firsts, seconds, counts, seen = [], [], [], set()
+    for a, b in pairs:
+        x, y = overlap(coding, a, b)
+        new = ~pd.Series(list(zip(x["doc_id"], x["turn_id"]))).isin(seen).to_numpy()
+        seen.update(zip(x["doc_id"], x["turn_id"]))
+        firsts.append(x[new].assign(coder=POOLED_SLOTS[0]))
+        seconds.append(y[new].assign(coder=POOLED_SLOTS[1]))
+        counts.append(int(new.sum()))
+    slots = pd.concat([*firsts, *seconds], ignore_index=True)
+    slots.attrs.update(coding.attrs)
+    table = agreement(slots, *POOLED_SLOTS, themes, n_boot=n_boot, level=level, random_state=random_state)
+    types = dict(zip(coding["coder"], coding.get("coder_type", pd.Series(["unknown"] * len(coding)))))
+    table.attrs["pairs"] = [{"coder_a": a, "coder_b": b, "coder_type_a": types.get(a, "unknown"),
+                             "coder_type_b": types.get(b, "unknown"), "n_turns": n}
+                            for (a, b), n in zip(pairs, counts)]
+    return table

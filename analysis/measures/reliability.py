@@ -2,8 +2,9 @@
 
 A theme is **unreliable** when either check fails (issue 11's targets):
 
-* **agreement**: Krippendorff's alpha between two coders below :data:`TARGET_ALPHA` (0.67;
-  Krippendorff 2018, *Content Analysis*, ch. 12), or undefined (:mod:`analysis.measures.agreement`);
+* **agreement**: Krippendorff's alpha over every double-coded turn (pairs of coders pooled,
+  :func:`analysis.measures.agreement.pooled_agreement`) below :data:`TARGET_ALPHA` (0.67;
+  Krippendorff 2018, *Content Analysis*, ch. 12), or undefined;
   when no two coders overlap, the check is reported as not measured and does not fail;
 * **validity**: F1 of the chosen method on **test** interviews, random stratum, below the
   theme's target: 0.80 for compute_scarcity, open_source_risk, elections_misinformation;
@@ -20,7 +21,7 @@ import math
 import pandas as pd
 
 from analysis.corpus.load import load_corpus
-from analysis.measures.agreement import TARGET_ALPHA, first_pair_agreement
+from analysis.measures.agreement import TARGET_ALPHA, pooled_agreement
 from analysis.measures.coding import load_coding
 from analysis.measures.validation import coded_sample, validation_report
 from analysis.text.themes import ThemeMatcher
@@ -79,12 +80,12 @@ def unreliable_label(label: str, reliable: bool, sep: str = " ") -> str:
 def instrument_reliability(turns: pd.DataFrame | None = None, *, coding: pd.DataFrame | None = None,
                            coded: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`theme_reliability` from the project's files: the rules' validation on the coded
-    sample (``coding.csv`` with ``adjudication.csv``) and the agreement of the first pair of
-    coders with turns in common. ``coding`` (:func:`~analysis.measures.coding.load_coding`) and
+    sample (``coding.csv`` with ``adjudication.csv``) and the agreement over every double-coded
+    turn, pairs of coders pooled. ``coding`` (:func:`~analysis.measures.coding.load_coding`) and
     ``coded`` (:func:`~analysis.measures.validation.coded_sample`) are read or built when not given."""
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes) if coding is None else coding
     if coded is None:
         turns = load_corpus() if turns is None else turns
         coded = coded_sample(turns, coding=coding, themes=themes)
-    return theme_reliability(validation_report(coded, model=False), first_pair_agreement(coding))
+    return theme_reliability(validation_report(coded, model=False), pooled_agreement(coding, n_boot=0))
