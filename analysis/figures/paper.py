@@ -461,7 +461,7 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  f"the other interviews. {len(themes)} of the dictionary's {n_themes} themes shown; no difference "
                  "is tested in this figure. Symmetric-log axis (linear below 1); arrows: intervals beyond the axis."
                  + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme "
-                 "instrument's targets (Krippendorff's alpha >= 0.67 over every double-coded turn, two pairs of model coders pooled, an upper bound on "
+                 "instrument's targets (Krippendorff's alpha >= 0.67 over every double-coded turn, the pairs of model coders pooled, an upper bound on "
                  f"agreement with people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
 
 
