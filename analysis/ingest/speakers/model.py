@@ -37,12 +37,16 @@ import numpy as np
 
 from analysis.core.textio import InputError, atomic_write_text, read_text
 from analysis.ingest.speakers.classifier import guest_probability
-from analysis.ingest.speakers.decoder import decode_words, hybrid_emissions
+from analysis.ingest.speakers.decoder import decode, decode_words, hybrid_emissions
 from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer, GapFeaturizer
 
 FORMAT = "analysis.speakers/2"
+#: The first shipped model's format (block decoding, no gap classifier): still read and written, so that
+#: the corpus attributed with it can be reproduced (``python -m analysis extract``) until it is re-applied.
+FORMAT_BLOCKS = "analysis.speakers/1"
 #: Version of the conversion, features and decoder code; a model trained by other code is refused.
 CODE_VERSION = "speakers-2"
+CODE_VERSIONS = {FORMAT: CODE_VERSION, FORMAT_BLOCKS: "speakers-1"}
 MODEL_FILE = Path(__file__).with_name("speaker_model.json")
 
 
@@ -62,9 +66,11 @@ class SpeakerModel:
     a: float
     b: float
     prior_guest: float
-    gap_vocabulary: list[str]
-    gap_coef: np.ndarray
-    gap_intercept: float
+    gap_vocabulary: list[str] | None = None
+    gap_coef: np.ndarray | None = None
+    gap_intercept: float = 0.0
+    transitions: np.ndarray | None = None
+    switch_scale: float = 1.0
     prior_weight: float = 1.0
     emission_scale: float = 1.0
     switch_offset: float = 0.0
@@ -74,17 +80,27 @@ class SpeakerModel:
 
     def __post_init__(self):
         self.coef = np.asarray(self.coef, dtype=float)
-        self.gap_coef = np.asarray(self.gap_coef, dtype=float)
         self.featurizer = Featurizer(self.word_vocabulary, self.char_vocabulary, self.half)
-        self.gap_featurizer = GapFeaturizer(self.gap_vocabulary)
         if self.coef.shape != (self.featurizer.n_features,):
             raise ValueError(f"{len(self.coef)} coefficients for {self.featurizer.n_features} features")
+        if self.gap_vocabulary is None:                 # the first model's block decoding (FORMAT_BLOCKS)
+            if self.transitions is None:
+                raise ValueError("a model without a gap classifier needs the block decoder's transitions")
+            self.transitions = np.asarray(self.transitions, dtype=float)
+            return
+        self.gap_coef = np.asarray(self.gap_coef, dtype=float)
+        self.gap_featurizer = GapFeaturizer(self.gap_vocabulary)
         if self.gap_coef.shape != (len(self.gap_vocabulary),):
             raise ValueError(f"{len(self.gap_coef)} gap coefficients for {len(self.gap_vocabulary)} gap tokens")
 
     def block_probabilities(self, words: list[str]) -> np.ndarray:
         """Calibrated ``p(guest)`` per block of ``BLOCK`` words."""
         return guest_probability(self.featurizer.transform(words), self.coef, self.intercept, self.a, self.b)
+
+    @property
+    def format(self) -> str:
+        """:data:`FORMAT` (word decoding with a gap classifier) or :data:`FORMAT_BLOCKS` (the first model)."""
+        return FORMAT_BLOCKS if self.gap_vocabulary is None else FORMAT
 
     def gap_log_odds(self, words: list[str]) -> np.ndarray:
         """The gap classifier's log-odds of a change of speaker before each word."""
@@ -105,6 +121,10 @@ class SpeakerModel:
         """``(roles, confidence)`` per word: role code (0 host, 1 guest) and the posterior of that role."""
         if not words:
             return np.zeros(0, dtype=int), np.zeros(0)
+        if self.format == FORMAT_BLOCKS:
+            states, conf = decode(self.block_probabilities(words), self.transitions, self.prior_guest,
+                                  prior_weight=self.prior_weight, switch_scale=self.switch_scale)
+            return np.repeat(states, BLOCK)[:len(words)], np.repeat(conf, BLOCK)[:len(words)]
         emission, switch = self.evidence(words)
         return decode_words(emission, switch, min_words=self.min_words, confidence=confidence)
 
@@ -127,6 +147,13 @@ class SpeakerModel:
                 "position": [_round(x) for x in position]}
 
     def _numbers(self) -> dict:
+        if self.format == FORMAT_BLOCKS:
+            return {"window": {"block": BLOCK, "half": self.half},
+                    "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
+                    "decoder": {"transitions": [[_round(x) for x in row] for row in self.transitions],
+                                "prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
+                                "switch_scale": _round(self.switch_scale)},
+                    **self._layout()}
         return {"window": {"block": BLOCK, "half": self.half},
                 "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
                 "boundary": {"intercept": _round(self.gap_intercept)},
@@ -139,13 +166,14 @@ class SpeakerModel:
     def to_json(self) -> str:
         """The file's text (deterministic: same model, same bytes)."""
         numbers = self._numbers()
-        version = {**self.version, "code_version": CODE_VERSION, "weights_sha256": weights_sha256(numbers)}
-        head = {"format": FORMAT, "version": version, "notes": self.notes,
-                **{k: numbers[k] for k in ("window", "classifier", "boundary", "decoder")}}
+        version = {**self.version, "code_version": CODE_VERSIONS[self.format], "weights_sha256": weights_sha256(numbers)}
+        head = {"format": self.format, "version": version, "notes": self.notes,
+                **{k: numbers[k] for k in ("window", "classifier", "boundary", "decoder") if k in numbers}}
         lines = ["{"]
         for key, value in head.items():
             lines.append(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True, ensure_ascii=False)},")
-        for key in ("cues", "position", "char", "word", "gap"):
+        lists = [k for k in ("cues", "position", "char", "word", "gap") if k in numbers]
+        for key in lists:
             rows = numbers[key]
             if key == "position":
                 lines.append(f"{json.dumps(key)}: {json.dumps(rows)},")
@@ -153,7 +181,7 @@ class SpeakerModel:
             lines.append(f"{json.dumps(key)}: [")
             lines += [json.dumps(row, ensure_ascii=False) + ("," if i < len(rows) - 1 else "")
                       for i, row in enumerate(rows)]
-            lines.append("]," if key != "gap" else "]")
+            lines.append("]," if key != lists[-1] else "]")
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -179,13 +207,16 @@ def load_model(path=None) -> SpeakerModel:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as error:
         raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
-    if data.get("format") != FORMAT:
-        raise InputError(path, f"format {data.get('format')!r} is not {FORMAT!r}")
+    kind = data.get("format")
+    if kind not in CODE_VERSIONS:
+        raise InputError(path, f"format {kind!r} is neither {FORMAT!r} nor {FORMAT_BLOCKS!r}")
     version = data.get("version", {})
-    if version.get("code_version") != CODE_VERSION:
+    if version.get("code_version") != CODE_VERSIONS[kind]:
         raise InputError(path, f"model trained by code version {version.get('code_version')!r}, "
-                               f"this code is {CODE_VERSION!r}", hint="retrain: `python -m analysis speakers --train`")
-    keys = ("window", "classifier", "boundary", "decoder", "word", "char", "cues", "position", "gap")
+                               f"this code reads {CODE_VERSIONS[kind]!r} for {kind!r}",
+                         hint="retrain: `python -m analysis speakers --train`")
+    keys = ("window", "classifier", "decoder", "word", "char", "cues", "position")
+    keys += ("boundary", "gap") if kind == FORMAT else ()
     missing = [key for key in keys if key not in data]
     if missing:
         raise InputError(path, f"the model file lacks {', '.join(missing)}",
@@ -202,6 +233,15 @@ def load_model(path=None) -> SpeakerModel:
                            [w[2] for w in words], cues[:, 1], [w[3] for w in words], cues[:, 2],
                            numbers["position"]])
     decoder = numbers["decoder"]
+    if kind == FORMAT_BLOCKS:
+        return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
+                            char_vocabulary=[c[0] for c in chars], coef=coef,
+                            intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
+                            b=numbers["classifier"]["b"], transitions=decoder["transitions"],
+                            prior_guest=decoder["prior_guest"], prior_weight=decoder["prior_weight"],
+                            switch_scale=decoder["switch_scale"],
+                            version={k: v for k, v in version.items() if k not in ("code_version", "weights_sha256")},
+                            notes=data.get("notes", {}))
     return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
                         char_vocabulary=[c[0] for c in chars], coef=coef,
                         intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
