@@ -75,7 +75,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.ingest.speakers.classifier import fit_calibrated, fit_gap_classifier, guest_probability
+from analysis.ingest.speakers.classifier import fit_calibrated, fit_gap_classifier
 from analysis.ingest.speakers.dataset import (data_version, episode_list_hash, load_episodes, pinned_split,
                                               split_episodes, write_split)
 from analysis.ingest.speakers.decoder import decode_words
