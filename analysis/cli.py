@@ -407,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--per-episode", action="store_true", help="with --evaluate: one row per episode")
     speakers.add_argument("--train", action="store_true",
                           help="maintainers: retrain and rewrite the shipped model (needs ../shared/lex-archive)")
+    speakers.add_argument("--new-split", action="store_true",
+                          help="with --train: draw and write a new split (speaker_split.json) instead of the pinned one")
     speakers.add_argument("--caption-style", action="store_true",
                           help="fillers and repeats per 1,000 words in caption vs labelled files (the conversion's rates)")
     speakers.add_argument("--marker-check", nargs="+", metavar="FILE",

@@ -6,10 +6,12 @@ Lex Fridman pages, rewritten to look like captions, says for every word whether 
 roles instead of anonymous chunks. One module per job:
 
 * :mod:`~analysis.ingest.speakers.convert`: labelled turns -> caption-form words with true roles;
-* :mod:`~analysis.ingest.speakers.dataset`: the archive's labelled episodes, duplicate groups, split by episode;
-* :mod:`~analysis.ingest.speakers.features`: blocks of 5 words and their context windows;
-* :mod:`~analysis.ingest.speakers.classifier`: calibrated linear classifier (scikit-learn);
-* :mod:`~analysis.ingest.speakers.decoder`: two-state Viterbi and forward-backward;
+* :mod:`~analysis.ingest.speakers.dataset`: the archive's labelled episodes, duplicate groups, the pinned split
+  by episode (``speaker_split.json``);
+* :mod:`~analysis.ingest.speakers.features`: blocks of 5 words and their context windows; the words around each gap;
+* :mod:`~analysis.ingest.speakers.classifier`: calibrated linear block classifier and gap classifier (scikit-learn);
+* :mod:`~analysis.ingest.speakers.decoder`: Viterbi and forward-backward over words, with switching scores per gap
+  and an optional minimum turn length (expanded states);
 * :mod:`~analysis.ingest.speakers.model`: the shipped model as plain JSON (``speaker_model.json``);
 * :mod:`~analysis.ingest.speakers.evaluate`: accuracy, macro F1, boundary scores, baselines;
 * :mod:`~analysis.ingest.speakers.train`: training with validation (maintainers);
@@ -27,10 +29,11 @@ real captions. (2) The host is always Lex Fridman in training: applied to anothe
 (the Dwarkesh Podcast's caption document, with two interviewers) the model meets a host
 it has never seen. (3) Two roles only: a second guest or a second host is folded into
 guest or host. (4) Short interjections ("right", "yeah" from the host inside an answer)
-are mostly absorbed into the surrounding turn: the decoder works on blocks of 5 words and
-its switching cost favours long turns.
+are found less often than long turns (``--evaluate`` prints boundary scores split by turn
+length): the role classifier sees blocks of 5 words, and only the gap classifier (the
+words on both sides of each gap) can place a 1-3-word turn.
 
-**Real captions read (issue 13).** Four caption documents of ``../shared/interviews``
+**Real captions read (issue 13, with the first shipped model, block decoder).** Four caption documents of ``../shared/interviews``
 (Lex Fridman #8, #258 and #367, and the Dwarkesh Podcast's Nadella interview) were read in
 their raw text with the model's boundaries marked; notebook 05, section 8, shows their turn
 structure. On the three Lex Fridman episodes the alternation of questions and answers is

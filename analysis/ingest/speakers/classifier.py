@@ -41,3 +41,19 @@ def guest_probability(X, coef, intercept: float, a: float, b: float) -> np.ndarr
     """Calibrated ``p(guest)`` per row of ``X`` from the stored numbers."""
     score = X @ np.asarray(coef) + intercept
     return 1.0 / (1.0 + np.exp(a * score + b))
+
+
+GAP_ALPHA = 1e-6
+GAP_EPOCHS = 10
+
+
+def fit_gap_classifier(X, y, *, random_state: int = 0, alpha: float = GAP_ALPHA) -> dict:
+    """Logistic regression (SGD, seeded) of "the speaker changes before this word" on gap tokens.
+
+    Not calibrated: its log-odds enter the decoder shifted by a switch offset that is chosen
+    on validation episodes (``train.py``), which plays the calibration's part.
+    Returns ``{"coef", "intercept"}``.
+    """
+    model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=GAP_EPOCHS, tol=None,
+                          random_state=random_state).fit(X, y)
+    return {"coef": model.coef_.ravel().astype(float), "intercept": float(model.intercept_[0])}

@@ -79,7 +79,7 @@ def run_speakers(args, write_table) -> int:
     if args.caption_style:
         write_table(caption_style_table(), args.format)
     if args.train:
-        model = train(log=lambda message: print(message, file=sys.stderr))
+        model = train(log=lambda message: print(message, file=sys.stderr), new_split=args.new_split)
         print(f"wrote {model.save()}", file=sys.stderr)
     if args.evaluate:
         summary, per_episode = held_out_evaluation(load_model(), n_boot=args.n_boot)

@@ -19,6 +19,13 @@ the turn around them, in the truth and in the prediction alike (:func:`merge_sho
 They say whether the model finds the substantive exchanges; the plain scores stay the
 primary ones.
 
+The plain boundary scores are also **split by turn length** (same matching, nothing
+merged): a boundary is *short* when the turn it opens or the turn it closes has fewer than
+``MIN_TURN`` words (an interjection), else *10+*. Recall of a class counts its true
+boundaries that were paired, precision of a class its predicted boundaries (classed by
+the predicted turns' lengths) that were paired; F1 is their harmonic mean. The headline
+boundary F1 is unchanged; the split only shows where the misses and false alarms are.
+
 Pooled scores sum the counts over episodes (micro); the interval of each pooled score is
 the 2.5-97.5 percentile range over ``n_boot`` bootstrap resamples *of episodes* (Efron
 and Tibshirani 1993, ch. 13; episodes, not words, are the independent units).
@@ -38,10 +45,14 @@ from analysis.ingest.speakers.features import AUXILIARIES, BLOCK, QUESTION_WORDS
 
 TOLERANCE = 10
 MIN_TURN = 10
+SPLITS = ("short_turns", "turns_10plus")
 METRICS = ("accuracy", "macro_f1", "boundary_precision", "boundary_recall", "boundary_f1",
-           "long_turn_boundary_precision", "long_turn_boundary_recall", "long_turn_boundary_f1")
+           "long_turn_boundary_precision", "long_turn_boundary_recall", "long_turn_boundary_f1",
+           *(f"boundary_{m}_{split}" for split in SPLITS for m in ("precision", "recall", "f1")))
 COUNT_COLUMNS = ("words", "tp_guest", "tp_host", "fp_guest", "fp_host", "true_boundaries", "predicted_boundaries",
-                 "boundary_hits", "long_true_boundaries", "long_predicted_boundaries", "long_boundary_hits")
+                 "boundary_hits", "long_true_boundaries", "long_predicted_boundaries", "long_boundary_hits",
+                 *(f"{kind}_{split}" for split in SPLITS
+                   for kind in ("true", "true_hit", "predicted", "predicted_hit")))
 
 
 def boundaries(roles) -> np.ndarray:
@@ -50,17 +61,30 @@ def boundaries(roles) -> np.ndarray:
     return np.flatnonzero(roles[1:] != roles[:-1]) + 1
 
 
+def match_pairs(true, predicted, tolerance: int = TOLERANCE) -> list[tuple[int, int]]:
+    """One-to-one pairs ``(i, j)`` of sorted ``true[i]`` and ``predicted[j]`` within ``tolerance`` words."""
+    true, predicted = np.sort(np.asarray(true)), np.sort(np.asarray(predicted))
+    pairs, i = [], 0
+    for j, p in enumerate(predicted):
+        while i < len(true) and true[i] < p - tolerance:
+            i += 1
+        if i < len(true) and abs(true[i] - p) <= tolerance:
+            pairs.append((i, j))
+            i += 1
+    return pairs
+
+
 def match_boundaries(true, predicted, tolerance: int = TOLERANCE) -> int:
     """Number of one-to-one pairs within ``tolerance`` words (greedy left to right; see docstring)."""
-    true, predicted = np.sort(np.asarray(true)), np.sort(np.asarray(predicted))
-    hits, j = 0, 0
-    for p in predicted:
-        while j < len(true) and true[j] < p - tolerance:
-            j += 1
-        if j < len(true) and abs(true[j] - p) <= tolerance:
-            hits += 1
-            j += 1
-    return hits
+    return len(match_pairs(true, predicted, tolerance))
+
+
+def short_boundaries(roles, min_words: int = MIN_TURN) -> np.ndarray:
+    """For each boundary of ``roles`` (in order): does the turn it opens or closes have < ``min_words`` words?"""
+    roles = np.asarray(roles)
+    cuts = np.r_[0, boundaries(roles), len(roles)]
+    lengths = np.diff(cuts)
+    return np.minimum(lengths[:-1], lengths[1:]) < min_words
 
 
 def merge_short_runs(roles, min_words: int = MIN_TURN) -> np.ndarray:
@@ -80,7 +104,17 @@ def episode_counts(true_roles, predicted_roles, tolerance: int = TOLERANCE) -> d
         raise ValueError(f"{len(t)} true roles but {len(p)} predicted")
     tb, pb = boundaries(t), boundaries(p)
     lt, lp = boundaries(merge_short_runs(t)), boundaries(merge_short_runs(p))
-    return {"long_true_boundaries": len(lt), "long_predicted_boundaries": len(lp),
+    pairs = match_pairs(tb, pb, tolerance)
+    true_hit, predicted_hit = np.zeros(len(tb), bool), np.zeros(len(pb), bool)
+    true_hit[[i for i, _ in pairs]], predicted_hit[[j for _, j in pairs]] = True, True
+    true_short, predicted_short = short_boundaries(t), short_boundaries(p)
+    by_length = {}
+    for split, t_in, p_in in (("short_turns", true_short, predicted_short),
+                              ("turns_10plus", ~true_short, ~predicted_short)):
+        by_length.update({f"true_{split}": int(t_in.sum()), f"true_hit_{split}": int((t_in & true_hit).sum()),
+                          f"predicted_{split}": int(p_in.sum()),
+                          f"predicted_hit_{split}": int((p_in & predicted_hit).sum())})
+    return {**by_length, "long_true_boundaries": len(lt), "long_predicted_boundaries": len(lp),
             "long_boundary_hits": match_boundaries(lt, lp, tolerance),"words": len(t), "tp_guest": int(((t == 1) & (p == 1)).sum()), "tp_host": int(((t == 0) & (p == 0)).sum()),
             "fp_guest": int(((t == 0) & (p == 1)).sum()), "fp_host": int(((t == 1) & (p == 0)).sum()),
             "true_boundaries": len(tb), "predicted_boundaries": len(pb),
@@ -103,6 +137,13 @@ def scores(counts: dict) -> dict:
         n_pred = counts[f"{key}predicted_boundaries"]
         out.update({f"{prefix}boundary_precision": _ratio(hits, n_pred), f"{prefix}boundary_recall": _ratio(hits, n_true),
                     f"{prefix}boundary_f1": _ratio(2 * hits, n_true + n_pred)})
+    for split in SPLITS:
+        precision = _ratio(counts[f"predicted_hit_{split}"], counts[f"predicted_{split}"])
+        recall = _ratio(counts[f"true_hit_{split}"], counts[f"true_{split}"])
+        both = precision == precision and recall == recall       # neither undefined (nan)
+        out.update({f"boundary_precision_{split}": precision, f"boundary_recall_{split}": recall,
+                    f"boundary_f1_{split}": (_ratio(2 * precision * recall, precision + recall) if precision + recall else 0.0) if both
+                    else float("nan")})
     return out
 
 
@@ -160,5 +201,5 @@ def summary_table(per_episode: pd.DataFrame, *, n_boot: int = 2000, random_state
 def held_out_evaluation(model, root=None, *, n_boot: int = 2000, random_state: int = 0):
     """``(summary, per_episode)`` of ``model`` on the held-out episodes its version lists (needs the archive)."""
     episodes = load_episodes(root, only=model.version["test_episodes"])
-    per_episode = evaluate_episodes(episodes, lambda words: model.predict(words)[0])
+    per_episode = evaluate_episodes(episodes, lambda words: model.predict(words, confidence=False)[0])
     return summary_table(per_episode, n_boot=n_boot, random_state=random_state), per_episode

@@ -133,3 +133,54 @@ class Featurizer:
                  left @ word_cues, right @ word_cues]
         parts = [normalize(part.log1p()) for part in parts]
         return sp.hstack([*parts, sp.csr_matrix(position_features(n))], format="csr")
+
+
+# --- word gaps: is there a change of speaker before this word? ---------------------------------
+
+#: Padding outside the stream (so that the first and last gaps have their own features).
+GAP_PAD = ("<s>", "</s>")
+
+
+def gap_tokens(words: list[str]) -> list[str]:
+    """One feature string per word ``t``, describing the gap *before* it (space-separated tokens).
+
+    The words on each side of the gap, alone and as conjunctions: the last one, two and
+    three words before it (``L1``, ``L2``, ``L3``: a question's end, "do you think"), the
+    first one, two and three after it (``R1``, ``R2``, ``R3``: a turn's opening, "yeah",
+    "so", "i mean"), and pairs across the gap (``LR``, ``L2R``, ``LR2``: "right | yeah").
+    Captions have no punctuation, so these words are what is left of a turn's edges.
+    """
+    pad = [GAP_PAD[0]] * 3 + list(words) + [GAP_PAD[1]] * 3
+    out = []
+    for t in range(len(words)):
+        i = t + 3
+        l1, l2, l3, r1, r2, r3 = pad[i - 1], pad[i - 2], pad[i - 3], pad[i], pad[i + 1], pad[i + 2]
+        out.append(f"L1={l1} L2={l2}_{l1} L3={l3}_{l2}_{l1} R1={r1} R2={r1}_{r2} R3={r1}_{r2}_{r3} "
+                   f"LR={l1}|{r1} L2R={l2}_{l1}|{r1} LR2={l1}|{r1}_{r2}")
+    return out
+
+
+def fit_gap_vocabulary(word_lists, *, max_features: int = 40000, min_df: int = 3) -> list[str]:
+    """The most frequent gap tokens of the training streams, sorted."""
+    texts = [text for words in word_lists for text in gap_tokens(words)]
+    return sorted(CountVectorizer(analyzer=str.split, binary=True, max_features=max_features,
+                                  min_df=min_df).fit(texts).vocabulary_)
+
+
+class GapFeaturizer:
+    """Word-by-gap-token binary matrix of a stream (row ``t``: the gap before word ``t``)."""
+
+    def __init__(self, vocabulary):
+        self.vocabulary = list(vocabulary)
+        self._vectorizer = CountVectorizer(analyzer=str.split, binary=True, vocabulary=self.vocabulary)
+
+    def transform(self, words: list[str]) -> sp.csr_matrix:
+        if not words:
+            return sp.csr_matrix((0, len(self.vocabulary)))
+        return self._vectorizer.transform(gap_tokens(words)).astype(float).tocsr()
+
+
+def gap_labels(roles) -> np.ndarray:
+    """1 where the role changes before word ``t`` (never before the first word)."""
+    roles = np.asarray(roles, dtype=int)
+    return np.r_[0, (roles[1:] != roles[:-1]).astype(int)] if len(roles) else np.zeros(0, dtype=int)

@@ -11,9 +11,18 @@ retrained model diffs line by line:
   of the training episodes), the held-out episodes, the seed, and ``weights_sha256``, the
   sha256 of the canonical JSON of every number below (checked on loading);
 * ``window``: block size and half-width (blocks); ``classifier``: intercept and Platt's
-  ``a``, ``b``; ``decoder``: transition matrix, guest prior, prior weight, switch scale;
+  ``a``, ``b``; ``boundary``: the gap classifier's intercept; ``decoder``: guest prior,
+  prior weight, emission scale, switch offset, minimum turn length (words);
 * ``word``: ``[term, w_here, w_left, w_right]``; ``char``: ``[term, w_here]``;
-  ``cues``: ``[cue, w_here, w_left, w_right]``; ``position``: four weights.
+  ``cues``: ``[cue, w_here, w_left, w_right]``; ``position``: four weights;
+  ``gap``: ``[token, weight]`` of the gap classifier (:class:`~analysis.ingest.speakers.features.GapFeaturizer`).
+
+**Decoding** (:meth:`SpeakerModel.predict`). Role evidence per word is the block's hybrid
+log emission (:func:`~analysis.ingest.speakers.decoder.hybrid_emissions`) times
+``emission_scale``; change-of-speaker evidence before word ``t`` is the gap classifier's
+log-odds minus ``switch_offset``; :func:`~analysis.ingest.speakers.decoder.decode_words`
+joins them with turns of at least ``min_words`` words. The three decoder numbers are
+chosen on validation episodes inside the training episodes (``train.py``).
 
 Coefficients are rounded to 6 significant digits when written.
 """
@@ -28,12 +37,16 @@ import numpy as np
 
 from analysis.core.textio import InputError, atomic_write_text, read_text
 from analysis.ingest.speakers.classifier import guest_probability
-from analysis.ingest.speakers.decoder import decode
-from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer
+from analysis.ingest.speakers.decoder import decode, decode_words, hybrid_emissions
+from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer, GapFeaturizer
 
-FORMAT = "analysis.speakers/1"
+FORMAT = "analysis.speakers/2"
+#: The first shipped model's format (block decoding, no gap classifier): still read and written, so that
+#: the corpus attributed with it can be reproduced (``python -m analysis extract``) until it is re-applied.
+FORMAT_BLOCKS = "analysis.speakers/1"
 #: Version of the conversion, features and decoder code; a model trained by other code is refused.
-CODE_VERSION = "speakers-1"
+CODE_VERSION = "speakers-2"
+CODE_VERSIONS = {FORMAT: CODE_VERSION, FORMAT_BLOCKS: "speakers-1"}
 MODEL_FILE = Path(__file__).with_name("speaker_model.json")
 
 
@@ -52,31 +65,68 @@ class SpeakerModel:
     intercept: float
     a: float
     b: float
-    transitions: np.ndarray
     prior_guest: float
-    prior_weight: float = 1.0
+    gap_vocabulary: list[str] | None = None
+    gap_coef: np.ndarray | None = None
+    gap_intercept: float = 0.0
+    transitions: np.ndarray | None = None
     switch_scale: float = 1.0
+    prior_weight: float = 1.0
+    emission_scale: float = 1.0
+    switch_offset: float = 0.0
+    min_words: int = 1
     version: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.coef = np.asarray(self.coef, dtype=float)
-        self.transitions = np.asarray(self.transitions, dtype=float)
         self.featurizer = Featurizer(self.word_vocabulary, self.char_vocabulary, self.half)
         if self.coef.shape != (self.featurizer.n_features,):
             raise ValueError(f"{len(self.coef)} coefficients for {self.featurizer.n_features} features")
+        if self.gap_vocabulary is None:                 # the first model's block decoding (FORMAT_BLOCKS)
+            if self.transitions is None:
+                raise ValueError("a model without a gap classifier needs the block decoder's transitions")
+            self.transitions = np.asarray(self.transitions, dtype=float)
+            return
+        self.gap_coef = np.asarray(self.gap_coef, dtype=float)
+        self.gap_featurizer = GapFeaturizer(self.gap_vocabulary)
+        if self.gap_coef.shape != (len(self.gap_vocabulary),):
+            raise ValueError(f"{len(self.gap_coef)} gap coefficients for {len(self.gap_vocabulary)} gap tokens")
 
     def block_probabilities(self, words: list[str]) -> np.ndarray:
         """Calibrated ``p(guest)`` per block of ``BLOCK`` words."""
         return guest_probability(self.featurizer.transform(words), self.coef, self.intercept, self.a, self.b)
 
-    def predict(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def format(self) -> str:
+        """:data:`FORMAT` (word decoding with a gap classifier) or :data:`FORMAT_BLOCKS` (the first model)."""
+        return FORMAT_BLOCKS if self.gap_vocabulary is None else FORMAT
+
+    def gap_log_odds(self, words: list[str]) -> np.ndarray:
+        """The gap classifier's log-odds of a change of speaker before each word."""
+        return self.gap_featurizer.transform(words) @ self.gap_coef + self.gap_intercept
+
+    def evidence(self, words: list[str], p_guest=None, gap_log_odds=None, *, prior_weight=None,
+                 emission_scale=None, switch_offset=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(log_emission, log_switch)`` per word (module docstring); settings default to the model's."""
+        p_guest = self.block_probabilities(words) if p_guest is None else p_guest
+        gap_log_odds = self.gap_log_odds(words) if gap_log_odds is None else gap_log_odds
+        weight = self.prior_weight if prior_weight is None else prior_weight
+        scale = self.emission_scale if emission_scale is None else emission_scale
+        offset = self.switch_offset if switch_offset is None else switch_offset
+        emission = scale * np.repeat(hybrid_emissions(p_guest, self.prior_guest, weight), BLOCK, axis=0)[:len(words)]
+        return emission, np.asarray(gap_log_odds, dtype=float) - offset
+
+    def predict(self, words: list[str], *, confidence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """``(roles, confidence)`` per word: role code (0 host, 1 guest) and the posterior of that role."""
         if not words:
             return np.zeros(0, dtype=int), np.zeros(0)
-        states, confidence = decode(self.block_probabilities(words), self.transitions, self.prior_guest,
-                                    prior_weight=self.prior_weight, switch_scale=self.switch_scale)
-        return np.repeat(states, BLOCK)[:len(words)], np.repeat(confidence, BLOCK)[:len(words)]
+        if self.format == FORMAT_BLOCKS:
+            states, conf = decode(self.block_probabilities(words), self.transitions, self.prior_guest,
+                                  prior_weight=self.prior_weight, switch_scale=self.switch_scale)
+            return np.repeat(states, BLOCK)[:len(words)], np.repeat(conf, BLOCK)[:len(words)]
+        emission, switch = self.evidence(words)
+        return decode_words(emission, switch, min_words=self.min_words, confidence=confidence)
 
     # --- storage --------------------------------------------------------------------------
 
@@ -97,23 +147,33 @@ class SpeakerModel:
                 "position": [_round(x) for x in position]}
 
     def _numbers(self) -> dict:
+        if self.format == FORMAT_BLOCKS:
+            return {"window": {"block": BLOCK, "half": self.half},
+                    "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
+                    "decoder": {"transitions": [[_round(x) for x in row] for row in self.transitions],
+                                "prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
+                                "switch_scale": _round(self.switch_scale)},
+                    **self._layout()}
         return {"window": {"block": BLOCK, "half": self.half},
                 "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
-                "decoder": {"transitions": [[_round(x) for x in row] for row in self.transitions],
-                            "prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
-                            "switch_scale": _round(self.switch_scale)},
-                **self._layout()}
+                "boundary": {"intercept": _round(self.gap_intercept)},
+                "decoder": {"prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
+                            "emission_scale": _round(self.emission_scale),
+                            "switch_offset": _round(self.switch_offset), "min_words": int(self.min_words)},
+                **self._layout(),
+                "gap": [[t, _round(w)] for t, w in zip(self.gap_vocabulary, self.gap_coef)]}
 
     def to_json(self) -> str:
         """The file's text (deterministic: same model, same bytes)."""
         numbers = self._numbers()
-        version = {**self.version, "code_version": CODE_VERSION, "weights_sha256": weights_sha256(numbers)}
-        head = {"format": FORMAT, "version": version, "notes": self.notes,
-                **{k: numbers[k] for k in ("window", "classifier", "decoder")}}
+        version = {**self.version, "code_version": CODE_VERSIONS[self.format], "weights_sha256": weights_sha256(numbers)}
+        head = {"format": self.format, "version": version, "notes": self.notes,
+                **{k: numbers[k] for k in ("window", "classifier", "boundary", "decoder") if k in numbers}}
         lines = ["{"]
         for key, value in head.items():
             lines.append(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True, ensure_ascii=False)},")
-        for key in ("cues", "position", "char", "word"):
+        lists = [k for k in ("cues", "position", "char", "word", "gap") if k in numbers]
+        for key in lists:
             rows = numbers[key]
             if key == "position":
                 lines.append(f"{json.dumps(key)}: {json.dumps(rows)},")
@@ -121,7 +181,7 @@ class SpeakerModel:
             lines.append(f"{json.dumps(key)}: [")
             lines += [json.dumps(row, ensure_ascii=False) + ("," if i < len(rows) - 1 else "")
                       for i, row in enumerate(rows)]
-            lines.append("]," if key != "word" else "]")
+            lines.append("]," if key != lists[-1] else "]")
         lines.append("}")
         return "\n".join(lines) + "\n"
 
@@ -147,13 +207,21 @@ def load_model(path=None) -> SpeakerModel:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as error:
         raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
-    if data.get("format") != FORMAT:
-        raise InputError(path, f"format {data.get('format')!r} is not {FORMAT!r}")
+    kind = data.get("format")
+    if kind not in CODE_VERSIONS:
+        raise InputError(path, f"format {kind!r} is neither {FORMAT!r} nor {FORMAT_BLOCKS!r}")
     version = data.get("version", {})
-    if version.get("code_version") != CODE_VERSION:
+    if version.get("code_version") != CODE_VERSIONS[kind]:
         raise InputError(path, f"model trained by code version {version.get('code_version')!r}, "
-                               f"this code is {CODE_VERSION!r}", hint="retrain: `python -m analysis speakers --train`")
-    numbers = {key: data[key] for key in ("window", "classifier", "decoder", "word", "char", "cues", "position")}
+                               f"this code reads {CODE_VERSIONS[kind]!r} for {kind!r}",
+                         hint="retrain: `python -m analysis speakers --train`")
+    keys = ("window", "classifier", "decoder", "word", "char", "cues", "position")
+    keys += ("boundary", "gap") if kind == FORMAT else ()
+    missing = [key for key in keys if key not in data]
+    if missing:
+        raise InputError(path, f"the model file lacks {', '.join(missing)}",
+                         hint="restore it from git or retrain: `python -m analysis speakers --train`")
+    numbers = {key: data[key] for key in keys}
     if weights_sha256(numbers) != version.get("weights_sha256"):
         raise InputError(path, "the model's numbers do not match its recorded weights_sha256",
                          hint="the file was edited by hand or damaged; restore it from git or retrain")
@@ -165,12 +233,23 @@ def load_model(path=None) -> SpeakerModel:
                            [w[2] for w in words], cues[:, 1], [w[3] for w in words], cues[:, 2],
                            numbers["position"]])
     decoder = numbers["decoder"]
+    if kind == FORMAT_BLOCKS:
+        return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
+                            char_vocabulary=[c[0] for c in chars], coef=coef,
+                            intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
+                            b=numbers["classifier"]["b"], transitions=decoder["transitions"],
+                            prior_guest=decoder["prior_guest"], prior_weight=decoder["prior_weight"],
+                            switch_scale=decoder["switch_scale"],
+                            version={k: v for k, v in version.items() if k not in ("code_version", "weights_sha256")},
+                            notes=data.get("notes", {}))
     return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
                         char_vocabulary=[c[0] for c in chars], coef=coef,
                         intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
-                        b=numbers["classifier"]["b"], transitions=decoder["transitions"],
-                        prior_guest=decoder["prior_guest"], prior_weight=decoder["prior_weight"],
-                        switch_scale=decoder["switch_scale"],
+                        b=numbers["classifier"]["b"], prior_guest=decoder["prior_guest"],
+                        gap_vocabulary=[g[0] for g in numbers["gap"]], gap_coef=[g[1] for g in numbers["gap"]],
+                        gap_intercept=numbers["boundary"]["intercept"], prior_weight=decoder["prior_weight"],
+                        emission_scale=decoder["emission_scale"], switch_offset=decoder["switch_offset"],
+                        min_words=decoder["min_words"],
                         version={k: v for k, v in version.items() if k not in ("code_version", "weights_sha256")},
                         notes=data.get("notes", {}))
 
