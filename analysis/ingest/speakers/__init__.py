@@ -33,15 +33,14 @@ are found less often than long turns (``--evaluate`` prints boundary scores spli
 length): the role classifier sees blocks of 5 words, and only the gap classifier (the
 words on both sides of each gap) can place a 1-3-word turn.
 
-**Real captions read (issue 13, with the first shipped model, block decoder).** Four caption documents of ``../shared/interviews``
-(Lex Fridman #8, #258 and #367, and the Dwarkesh Podcast's Nadella interview) were read in
-their raw text with the model's boundaries marked; notebook 05, section 8, shows their turn
-structure. On the three Lex Fridman episodes the alternation of questions and answers is
-found, but boundaries are typically 5-20 words off in either direction (sometimes far
-more), short follow-up questions inside answers are absorbed, and once a long question was
-split by a spurious guest turn. On the Dwarkesh Podcast document (two hosts never seen in
-training) the attribution fails: the hosts' questions mostly end up inside the guest's
-turns, and the host's opening is labelled guest. Across the caption documents the
-interviewer's share of tokens is mostly below that of labelled Lex Fridman episodes: host
-speech leaks into the guest's turns. The rhythm is right, the exact boundaries are not.
+**Real captions read again with the second model (gap classifier, word-level decoder).** The same
+four documents were read with the new boundaries marked (notebook 05, section 8, shows their turn
+structure and what the reading found): boundaries are much finer, often exact or a few words off,
+and short interjections are separate turns now; where a boundary is off it is usually by a phrase,
+some long host questions are still cut by a short guest turn or given to the guest, and a few wrong
+pieces carry high confidence. The Dwarkesh Podcast document (two hosts never seen in training) still
+fails: its host turns are almost only acknowledgements and the hosts' questions sit inside the
+guest's turns. Across the caption documents the interviewer's share of tokens is mostly below that
+of labelled Lex Fridman episodes: host speech still leaks into the guest's turns. (With the first
+model, block decoding, boundaries were typically 5-20 words off and interjections were absorbed.)
 """
