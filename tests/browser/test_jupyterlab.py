@@ -153,7 +153,13 @@ def _output_texts(driver) -> list[str]:
 
 
 def _kernel_idle(driver) -> bool:
+    """The notebook's kernel is idle as the page shows it: the notebook toolbar's execution
+    indicator (``data-status="idle"``; seen in JupyterLab 4.6.6, whose status bar no longer shows it) or
+    the status bar's kernel item (JupyterLab 4.0 and earlier: "Python 3 (ipykernel) | Idle")."""
     return bool(driver.execute_script(
+        "const indicator = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) "
+        ".jp-Notebook-ExecutionIndicator');"
+        "if (indicator !== null && indicator.dataset.status) return indicator.dataset.status === 'idle';"
         "const bar = document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar');"
         "return bar !== null && bar.innerText.includes('Idle');"))
 
@@ -166,8 +172,10 @@ def _page_state(driver) -> str:
     """What the page shows about its kernel: the status bar and any open dialog."""
     return driver.execute_script(
         "const bar = document.querySelector('#jp-main-statusbar');"
+        "const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');"
         "const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText);"
         "return 'status bar: ' + (bar ? bar.innerText.replace(/\\n/g, ' | ') : '(none)')"
+        " + '; execution indicator: ' + (indicator ? (indicator.dataset.status || '(no status)') : '(none)')"
         " + '; dialogs: ' + (dialogs.length ? dialogs.join(' || ') : '(none)');")
 
 
