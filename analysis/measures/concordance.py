@@ -26,7 +26,7 @@ def kwic(turns: pd.DataFrame, query: str, *, window: int = 7, match: str = "toke
     ("GPU" -> "GPUs"). Uses NLTK's ``ConcordanceIndex`` for the offsets.
     """
     require_full_text(turns, "KWIC")
-    from nltk.text import ConcordanceIndex
+    from nltk.text import ConcordanceIndex  # lazy: NLTK costs 0.5 s to import, paid only by KWIC
     if match not in ("token", "lemma"):
         raise ValueError("match must be 'token' or 'lemma'")
     rows = []
@@ -62,7 +62,7 @@ def collocations(turns: pd.DataFrame, *, measure: str = "likelihood_ratio", min_
     require_full_text(turns, "collocations")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}")
-    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder  # lazy: NLTK, as above
     documents = [tokenize(t.text, t.lang) + ["<turn>"] for t in turns.itertuples(index=False)]
     langs = set(turns["lang"])
     finder = BigramCollocationFinder.from_words([tok for doc in documents for tok in doc])
