@@ -163,14 +163,15 @@ def cmd_add(args) -> int:
 def cmd_validate(args) -> int:
     # lazy: each command imports only its own stage, so `--help` and small commands start fast
     from analysis.corpus.load import load_corpus
-    from analysis.measures.validation import coded_quotes, coded_sample, validation_report
+    from analysis.measures.validation import coded_quotes, coded_sample, coded_training, validation_report
     turns = load_corpus()
     if args.reliability:
         from analysis.measures.reliability import instrument_reliability  # lazy, as above
         _write_table(instrument_reliability(turns), args.format)
         return 0
     coded = coded_quotes(args.coding, turns) if args.coding else coded_sample(turns)
-    table = validation_report(coded, model=not args.rules_only, level=args.level)
+    table = validation_report(coded, model=not args.rules_only, level=args.level,
+                              training=None if args.coding else coded_training(turns))
     if coded.attrs.get("pending"):
         print(f"note: {coded.attrs['pending']} (turn, theme) disagreement(s) between coders are not adjudicated yet; "
               "the first coder's code stands in for them (`python -m analysis adjudicate` lists them)",

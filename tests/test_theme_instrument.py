@@ -315,7 +315,7 @@ def test_two_frames_combine_with_each_frames_own_weights(monkeypatch):
     coded = design.assign(split="test", X=[1, 0, 1, 1, 0])
     coded.attrs["themes"] = ["X"]
     monkeypatch.setattr("analysis.measures.validation.instrument_predictions",
-                        lambda c, model=True, random_state=0: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
+                        lambda c, model=True, random_state=0, training=None: (pd.DataFrame({"X": [1, 1, 0, 1, 0]}), None, None))
     report = validation_report(coded, model=False).set_index(["scope", "theme"])
     assert report.loc[("all", "X"), "precision"] == pytest.approx(0.6)
     assert report.loc[("all", "X"), "recall"] == pytest.approx(0.75)

@@ -48,8 +48,7 @@ import pandas as pd
 from analysis.corpus.load import load_corpus
 from analysis.measures.coding import load_coding
 from analysis.measures.reliability import instrument_reliability, reliable_map
-from analysis.measures.rule_hits import rule_theme_hits
-from analysis.measures.validation import coded_sample, instrument_predictions
+from analysis.measures.validation import chosen_instrument, coded_sample, coded_training
 from analysis.stats.bootstrap import two_stage_replicates
 from analysis.stats.intervals import wilson
 from analysis.stats.measurement import design_weights, rogan_gladen, sensitivity_specificity
@@ -182,20 +181,26 @@ def _random_state(random_state, deprecated: dict) -> int:
 
 def instrument_shares(turns: pd.DataFrame | None = None, *, by=("doc_id", "role"), n_boot: int = 1000,
                       level: float = 0.95, random_state: int = 0, **deprecated) -> pd.DataFrame:
-    """Corrected theme shares of the corpus per ``by`` group, from the project's files: the
-    context rules' flags on every turn, their Se and Sp on the coded v2 sample, and each
-    theme's reliability (test interviews, random stratum; agreement where two coders exist).
+    """Corrected theme shares of the corpus per ``by`` group, from the project's files: per
+    theme, the flags of the instrument ``validate`` chooses (context rules or learned model,
+    decided on development turns only: :func:`analysis.measures.validation.chosen_instrument`)
+    on every turn, that instrument's Se and Sp on the coded v2 sample, and each theme's
+    reliability (test interviews, random stratum; agreement where two coders exist).
+    ``attrs["instrument"]`` says which instrument each theme uses.
     ``seed=`` is accepted for ``random_state`` with a warning."""
     random_state = _random_state(random_state, deprecated)
     turns = load_corpus() if turns is None else turns
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes)
     coded = coded_sample(turns, coding=coding, themes=themes)
-    reliable = reliable_map(instrument_reliability(coding=coding, coded=coded))
-    hits = rule_theme_hits(turns)
+    training = coded_training(turns, coding=coding, themes=themes)
+    instrument = chosen_instrument(turns, coded, training)
+    reliable = reliable_map(instrument_reliability(turns, coding=coding, coded=coded,
+                                                   predicted=(instrument.coded_rules, instrument.coded_model)))
     groups = [by] if isinstance(by, str) else list(by)
     keep = list(dict.fromkeys([*groups, "doc_id"]))
-    flags = pd.concat([turns.reset_index(drop=True)[keep], (hits[themes] > 0).astype(int)], axis=1)
-    coded_pred, _, _ = instrument_predictions(coded, model=False)
-    return corrected_shares(flags, coded, coded_pred, by=groups, n_boot=n_boot, level=level,
-                            random_state=random_state, reliable=reliable)
+    flags = pd.concat([turns.reset_index(drop=True)[keep], instrument.turn_flags], axis=1)
+    shares = corrected_shares(flags, coded, instrument.coded_flags, by=groups, n_boot=n_boot, level=level,
+                              random_state=random_state, reliable=reliable)
+    shares.attrs["instrument"] = instrument.chosen
+    return shares

@@ -23,7 +23,7 @@ import pandas as pd
 from analysis.corpus.load import load_corpus
 from analysis.measures.agreement import TARGET_ALPHA, pooled_agreement
 from analysis.measures.coding import load_coding
-from analysis.measures.validation import coded_sample, validation_report
+from analysis.measures.validation import coded_sample, coded_training, validation_report
 from analysis.text.themes import ThemeMatcher
 
 #: F1 targets on test interviews, random stratum (issue 11).
@@ -78,14 +78,22 @@ def unreliable_label(label: str, reliable: bool, sep: str = " ") -> str:
 
 
 def instrument_reliability(turns: pd.DataFrame | None = None, *, coding: pd.DataFrame | None = None,
-                           coded: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`theme_reliability` from the project's files: the rules' validation on the coded
-    sample (``coding.csv`` with ``adjudication.csv``) and the agreement over every double-coded
-    turn, pairs of coders pooled. ``coding`` (:func:`~analysis.measures.coding.load_coding`) and
-    ``coded`` (:func:`~analysis.measures.validation.coded_sample`) are read or built when not given."""
+                           coded: pd.DataFrame | None = None, training: pd.DataFrame | None = None,
+                           predicted: tuple | None = None) -> pd.DataFrame:
+    """:func:`theme_reliability` from the project's files: the validation of each theme's
+    chosen instrument (rules or model, as ``validate`` chooses) on the coded sample
+    (``coding.csv`` with ``adjudication.csv``) and the agreement over every double-coded
+    turn, pairs of coders pooled. ``coding`` (:func:`~analysis.measures.coding.load_coding`),
+    ``coded`` (:func:`~analysis.measures.validation.coded_sample`) and ``training``
+    (:func:`~analysis.measures.validation.coded_training`) are read or built when not given;
+    ``predicted``: the methods' flags on ``coded`` when already computed (``validation_report``)."""
     themes = ThemeMatcher().themes_
     coding = load_coding(themes=themes) if coding is None else coding
-    if coded is None:
+    if coded is None or (training is None and predicted is None):
         turns = load_corpus() if turns is None else turns
+    if coded is None:
         coded = coded_sample(turns, coding=coding, themes=themes)
-    return theme_reliability(validation_report(coded, model=False), pooled_agreement(coding, n_boot=0))
+    if training is None and predicted is None:
+        training = coded_training(turns, coding=coding, themes=themes)
+    report = validation_report(coded, training=training, predicted=predicted)
+    return theme_reliability(report, pooled_agreement(coding, n_boot=0))

@@ -95,6 +95,10 @@ def _fit_predict(train_x, train_y, test_x, random_state: int, c: float = C,
     return model.predict_proba(test_x)[:, 1], fit
 
 
+#: what a row of :func:`model_probabilities`'s table is for (its docstring)
+USES = ("sample", "training", "apply")
+
+
 @disk_cached("theme-model")  # 50 logistic fits per theme: read back by the next process (analysis.core.diskcache)
 def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, random_state: int = 0,
                         c: float = C, class_weight=CLASS_WEIGHT) -> pd.DataFrame:
@@ -107,12 +111,25 @@ def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, ra
     ``test``) and one 0/1 column per theme; ``features`` one dict per row
     (:func:`turn_features`). Returns a table aligned with ``coded``: one probability
     column per theme; ``attrs["fit"]`` records how each theme was fitted.
+
+    An optional column ``use`` says what a row is for: ``sample`` (the default: a coded turn
+    of the validation sample), ``training`` (a coded turn of the training supplement,
+    :mod:`analysis.measures.training_sample`: fitted on, never scored) or ``apply`` (an
+    uncoded corpus turn to predict: never fitted on, never scored). The regressions fit on
+    the development rows that are not ``apply``; a development interview's rows (of every
+    use) are predicted by the fit without that interview, the other rows by the fit on all
+    development rows. Thresholds are chosen on the sample's development rows alone.
     """
     coded = coded.reset_index(drop=True)
+    use = coded["use"].to_numpy() if "use" in coded.columns else np.full(len(coded), "sample")
+    unknown = set(use) - set(USES)
+    if unknown:
+        raise ValueError(f"unknown use(s) {sorted(unknown)}: a row's use is one of {', '.join(USES)}")
     dev = (coded["split"] == "development").to_numpy()
-    if not dev.any():
+    fit = dev & (use != "apply")
+    if not fit.any():
         raise ValueError("no coded development turns: the model is trained on development interviews only")
-    frequency = Counter(name for f, d in zip(features, dev) if d for name in f)  # development turns only
+    frequency = Counter(name for f, d in zip(features, fit) if d for name in f)  # fitted turns only
     kept = {name for name, n in frequency.items() if n >= MIN_DOCUMENT_FREQUENCY or name.startswith("rule:")}
     vectorizer = DictVectorizer(sort=True)
     vectorizer.fit([{name: 1.0 for name in kept}])
@@ -124,16 +141,18 @@ def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, ra
         y = coded[theme].to_numpy().astype(int)
         for doc in sorted(set(groups[dev])):
             held = dev & (groups == doc)
-            train = dev & (groups != doc)
+            train = fit & (groups != doc)
             out.loc[held, theme], _ = _fit_predict(x[train], y[train], x[held], random_state, c, class_weight)
         if (~dev).any():
-            out.loc[~dev, theme], fits[theme] = _fit_predict(x[dev], y[dev], x[~dev], random_state, c,
+            out.loc[~dev, theme], fits[theme] = _fit_predict(x[fit], y[fit], x[~dev], random_state, c,
                                                               class_weight)
         else:
             fits[theme] = "development only"
     out.attrs["fit"] = fits
-    weights = coded.loc[dev, "weight"].to_numpy() if "weight" in coded.columns else None
-    out.attrs["threshold"] = {t: choose_threshold(coded.loc[dev, t].to_numpy(), out.loc[dev, t].to_numpy(), weights)
+    scored = dev & (use == "sample")
+    weights = coded.loc[scored, "weight"].to_numpy() if "weight" in coded.columns else None
+    out.attrs["threshold"] = {t: choose_threshold(coded.loc[scored, t].to_numpy(), out.loc[scored, t].to_numpy(),
+                                                  weights)
                               for t in themes}
     return out
 

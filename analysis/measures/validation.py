@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,7 @@ from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.sampling import frame_design
 from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
 from analysis.measures.theme_splits import split_map
+from analysis.measures.training_sample import load_training_sample
 from analysis.stats.measurement import design_weights, weighted_metrics
 from analysis.text.themes import ThemeMatcher
 
@@ -314,15 +316,43 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
     adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
     codes = reference_table(coding, adjudication, themes)
     drawn = set(zip(sample["doc_id"], sample["turn_id"]))
-    stray = [k for k in zip(codes["doc_id"], codes["turn_id"]) if k not in drawn]
+    training = load_training_sample()
+    drawn_for_training = set(zip(training["doc_id"], training["turn_id"]))
+    stray = [k for k in zip(codes["doc_id"], codes["turn_id"]) if k not in drawn and k not in drawn_for_training]
     if stray:
-        raise ValueError(f"{len(stray)} coded turn(s) of corpus/themes/coding.csv are not in corpus/themes/sample.csv "
-                         f"(e.g. {stray[0][0]} #{stray[0][1]}): their inclusion probability is unknown; add them to "
-                         "the sample with their frame, or remove their coding")
+        raise ValueError(f"{len(stray)} coded turn(s) of corpus/themes/coding.csv are in neither "
+                         f"corpus/themes/sample.csv nor corpus/themes/training_sample.csv (e.g. {stray[0][0]} "
+                         f"#{stray[0][1]}): their inclusion probability is unknown; add them to the sample with "
+                         "their frame, or remove their coding")
     merged = sample.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes, "adjudicated", "pending"]],
                           on=["doc_id", "turn_id"], how="inner")
     if merged.empty:
         raise ValueError("no turn of corpus/themes/sample.csv is coded yet in corpus/themes/coding.csv")
+    _check_turns_unchanged(merged, turns)
+    out = _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+    out.attrs.update(pending=int(merged["pending"].sum()), adjudicated=int(merged["adjudicated"].sum()))
+    return out
+
+
+def coded_training(turns: pd.DataFrame | None = None, *, training: pd.DataFrame | None = None,
+                   coding: pd.DataFrame | None = None, themes=None,
+                   adjudication: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coded turns of the training supplement (:mod:`analysis.measures.training_sample`),
+    joined to the corpus turns like :func:`coded_sample`: development turns the model fits
+    on, which enter no estimate. Empty when nothing of the supplement is coded yet."""
+    turns = load_corpus() if turns is None else turns
+    themes = list(themes or ThemeMatcher().themes_)
+    training = load_training_sample() if training is None else training
+    coding = load_coding(themes=themes) if coding is None else coding
+    adjudication = load_adjudication(themes=themes) if adjudication is None else adjudication
+    codes = reference_table(coding, adjudication, themes)
+    merged = training.merge(codes[["doc_id", "turn_id", "coder", "coder_type", *themes, "adjudicated", "pending"]],
+                            on=["doc_id", "turn_id"], how="inner")
+    _check_turns_unchanged(merged, turns)
+    return _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
+
+
+def _check_turns_unchanged(merged: pd.DataFrame, turns: pd.DataFrame) -> None:
     keyed = turns.set_index(["doc_id", "turn_id"])["n_tokens"]
     missing = [k for k in zip(merged["doc_id"], merged["turn_id"]) if k not in keyed.index]
     if missing:
@@ -333,9 +363,6 @@ def coded_sample(turns: pd.DataFrame | None = None, *, sample: pd.DataFrame | No
         raise ValueError(f"{len(changed)} coded turn(s) changed since the sample was drawn (token counts differ; e.g. "
                          f"{changed[0][0]} #{changed[0][1]}): the turns were re-segmented, so their codes may belong "
                          "to other text; re-code them or restore the extraction they were coded on")
-    out = _attach_turns(merged.drop(columns="n_tokens"), turns, themes)
-    out.attrs.update(pending=int(merged["pending"].sum()), adjudicated=int(merged["adjudicated"].sum()))
-    return out
 
 
 def _attach_turns(coded: pd.DataFrame, turns: pd.DataFrame, themes) -> pd.DataFrame:
@@ -359,15 +386,93 @@ def coded_quotes(path, turns: pd.DataFrame | None = None, themes=None) -> pd.Dat
     return _attach_turns(coded, turns, themes)
 
 
-def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, random_state: int = 0):
-    """``(rules 0/1, model 0/1 or None, model probabilities or None)``, aligned with ``coded``."""
+def instrument_predictions(coded: pd.DataFrame, *, model: bool = True, random_state: int = 0,
+                           training: pd.DataFrame | None = None):
+    """``(rules 0/1, model 0/1 or None, model probabilities or None)``, aligned with ``coded``.
+
+    ``training``: coded turns the model also fits on but that are not predicted or scored
+    (the training supplement, :func:`coded_training`)."""
     themes = coded.attrs["themes"]
+    coded = coded.reset_index(drop=True)
     hits = rule_theme_hits(coded)
     rules = (hits[themes] > 0).astype(int).reset_index(drop=True)
     if not model or not (coded["split"] == "development").any():
         return rules, None, None
-    probabilities = model_probabilities(coded, turn_features(coded, hits, themes), themes, random_state=random_state)
+    probabilities, _ = _model_probabilities_with(coded, hits, training, None, random_state)
     return rules, predictions(probabilities), probabilities
+
+
+class ChosenInstrument(NamedTuple):
+    """:func:`chosen_instrument`'s result: 0/1 flags per theme on every corpus turn and on the
+    coded turns, the method per theme, and both methods' flags on the coded turns (what
+    :func:`validation_report` scores; ``coded_model`` is None when there is no model)."""
+    turn_flags: pd.DataFrame
+    coded_flags: pd.DataFrame
+    chosen: dict
+    coded_rules: pd.DataFrame
+    coded_model: pd.DataFrame | None
+
+
+def chosen_instrument(turns: pd.DataFrame, coded: pd.DataFrame, training: pd.DataFrame | None = None, *,
+                      random_state: int = 0) -> ChosenInstrument:
+    """The instrument ``validate`` chooses per theme, applied (:class:`ChosenInstrument`).
+
+    The method per theme is :func:`choose_method`'s (design-weighted F1 on development turns
+    only). Model flags on the coded turns are those :func:`validation_report` scores
+    (development interviews predicted without their own interview); on the corpus turns
+    they come from the same fit: turns of a development interview are predicted by the fit
+    without that interview, so no coded turn is flagged by a model that saw its code, and the
+    flags of the corpus and of the coded turns from which Se and Sp are estimated are the
+    same instrument (the condition of the Rogan-Gladen correction; Rogan and Gladen 1978,
+    *Am. J. Epidemiol.* 107(1))."""
+    themes = coded.attrs["themes"]
+    coded = coded.reset_index(drop=True)
+    turns = turns.reset_index(drop=True)
+    coded_hits = rule_theme_hits(coded)
+    coded_flags = (coded_hits[themes] > 0).astype(int)
+    turn_flags = (rule_theme_hits(turns)[themes] > 0).astype(int).reset_index(drop=True)
+    if not (coded["split"] == "development").any():
+        return ChosenInstrument(turn_flags, coded_flags.copy(), dict.fromkeys(themes, "rules"), coded_flags, None)
+    splits = split_map()
+    apply = turns.assign(split=[splits.get(doc, "user") for doc in turns["doc_id"]])
+    coded_probability, turn_probability = _model_probabilities_with(coded, coded_hits, training, apply,
+                                                                    random_state)
+    coded_model, turn_model = predictions(coded_probability), predictions(turn_probability)
+    weights = (coded["weight"].to_numpy() if "weight" in coded.columns
+               else design_weights(coded["inclusion_probability"]))
+    coded_rules = coded_flags.copy()
+    chosen = choose_method(coded, coded_rules, coded_model, themes, weights)
+    for theme in themes:
+        if chosen[theme] == "model":
+            coded_flags[theme] = coded_model[theme].to_numpy()
+            turn_flags[theme] = turn_model[theme].to_numpy()
+    return ChosenInstrument(turn_flags, coded_flags, chosen, coded_rules, coded_model)
+
+
+def _model_probabilities_with(coded, coded_hits, training, apply, random_state):
+    """The model's probabilities for ``coded`` and for the ``apply`` turns (or None), from one
+    fit that also uses the coded ``training`` turns (:func:`model_probabilities`, ``use``)."""
+    themes = coded.attrs["themes"]
+    parts = [(coded, coded_hits, "sample"), (training, None, "training"), (apply, None, "apply")]
+    frames, features = [], []
+    for part, hits, use in parts:
+        if part is None or not len(part):
+            continue
+        part = part.reset_index(drop=True)
+        if use == "apply":
+            part = part.assign(**{theme: 0 for theme in themes})  # uncoded: never fitted on
+        frames.append(part.assign(use=use))
+        features += turn_features(part, rule_theme_hits(part) if hits is None else hits, themes)
+    columns = ["doc_id", "split", "use", *themes, *(["weight"] if "weight" in coded.columns else [])]
+    frame = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+    probabilities = model_probabilities(frame, features, themes, random_state=random_state)
+
+    def rows(start, stop):
+        part = probabilities.iloc[start:stop].reset_index(drop=True)
+        part.attrs = dict(probabilities.attrs)
+        return part
+    n_apply = 0 if apply is None else len(apply)
+    return rows(0, len(coded)), (rows(len(frame) - n_apply, len(frame)) if apply is not None else None)
 
 
 def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level) -> list[dict]:
@@ -383,7 +488,8 @@ def _metric_rows(truth: pd.DataFrame, pred: pd.DataFrame, weights, themes, level
 
 
 def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float = 0.95,
-                      random_state: int = 0) -> pd.DataFrame:
+                      random_state: int = 0, training: pd.DataFrame | None = None,
+                      predicted: tuple | None = None) -> pd.DataFrame:
     """Per method (rules, model), split (development, test) and scope, per theme and micro:
     support, precision and recall with Wilson intervals, F1 (see the module docstring).
 
@@ -393,11 +499,18 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     1 / its inclusion probability in its own frame (Horvitz-Thompson; the frames cover
     disjoint documents, so their totals add: :func:`analysis.measures.sampling.frame_design`);
     a researcher's coding has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
-    for each theme, decided on development turns only (:func:`choose_method`).
+    for each theme, decided on development turns only (:func:`choose_method`). ``training``:
+    the coded training supplement (:func:`coded_training`), which the model fits on and
+    which enters no row of the report. ``predicted``: ``(rules, model or None)`` flags on
+    ``coded`` already computed (e.g. by :func:`chosen_instrument`), instead of computing them.
     """
     themes = coded.attrs["themes"]
     coded = coded.reset_index(drop=True)
-    rules, model_pred, _ = instrument_predictions(coded, model=model, random_state=random_state)
+    if predicted is None:
+        rules, model_pred, _ = instrument_predictions(coded, model=model, random_state=random_state,
+                                                      training=training)
+    else:
+        rules, model_pred = predicted
     weights = (coded["weight"].to_numpy() if "weight" in coded.columns
                else design_weights(coded["inclusion_probability"]))
     random_weights = coded["random_weight"].to_numpy() if "random_weight" in coded.columns else None
