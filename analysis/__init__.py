@@ -77,6 +77,8 @@ _PUBLIC = {
     "errors": "analysis.measures.validation",
     "load_hand_coding": "analysis.measures.validation",
     "coded_sample": "analysis.measures.validation",
+    "coded_training": "analysis.measures.validation",
+    "chosen_instrument": "analysis.measures.validation",
     "validation_report": "analysis.measures.validation",
     "load_sample": "analysis.measures.coding",
     "load_coding": "analysis.measures.coding",

@@ -462,7 +462,8 @@ def theme_forest(width="two", themes=("compute_scarcity", "open_source_risk", "e
                  "is tested in this figure. Symmetric-log axis (linear below 1); arrows: intervals beyond the axis."
                  + _host_note() + " Themes marked (unreliable) (a dagger in one-column size) miss the theme "
                  "instrument's targets (Krippendorff's alpha >= 0.67 over every double-coded turn, the pairs of model coders pooled, an upper bound on "
-                 f"agreement with people; test-interview F1 of the context rules; `python -m analysis validate`): {marks}.")
+                 "agreement with people; test-interview F1 of the instrument each theme uses, context rules or learned model, "
+                 f"chosen on development interviews; `python -m analysis validate`): {marks}.")
 
 
 @sized_figure("theme_heatmap")

@@ -66,6 +66,8 @@ CLASS_WEIGHT = "balanced"  # LogisticRegression's class_weight (None: every turn
 #: C, CLASS_WEIGHT and RULE_WEIGHT were chosen again with the fourth set of rules (issue 11) by :func:`option_grid`
 #: over :data:`OPTION_GRID`: the highest design-weighted micro F1 of the leave-one-interview-out predictions on
 #: development turns (0.751 for C = 0.1, balanced, rule weight 5; 0.722 for the former C = 1, no class weights).
+#: Re-run with the training supplement fitted on (``option_grid(..., training=...)``, session 11): the same
+#: option stays best, 0.754 (0.752 for C = 0.3, balanced; 0.699 for C = 0.1 unweighted).
 
 def turn_features(turns: pd.DataFrame, rule_hits: pd.DataFrame, themes, *, rule_weight: float = None) -> list[dict]:
     """One feature dict per turn: ``lemma:<l>`` presence and ``rule:<theme>`` indicators
@@ -198,24 +200,35 @@ OPTION_GRID = ((1.0, None, 5.0), (1.0, "balanced", 5.0), (0.1, "balanced", 5.0),
 
 
 def option_grid(coded: pd.DataFrame, rule_hits: pd.DataFrame, themes, options=OPTION_GRID,
-                random_state: int = 0) -> pd.DataFrame:
+                random_state: int = 0, training: pd.DataFrame | None = None,
+                training_hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Leave-one-interview-out F1 per theme and micro of each ``(C, class_weight, rule_weight)``
     option, on the **development** turns of ``coded`` only (test turns are dropped first).
 
     Each option's thresholds are chosen on the same out-of-interview probabilities
     (:func:`choose_threshold`), as :func:`model_probabilities` does; F1 is design-weighted
     with ``coded["weight"]`` when present. One row per option: ``C, class_weight,
-    rule_weight, micro_f1, <theme>...``.
+    rule_weight, micro_f1, <theme>...``. ``training`` (with its ``training_hits``): the
+    training supplement's coded turns, fitted on and never scored (:func:`model_probabilities`).
     """
     dev = (coded["split"] == "development").to_numpy()
     part = coded[dev].reset_index(drop=True)
     hits = rule_hits[dev].reset_index(drop=True)
     weights = part["weight"].to_numpy() if "weight" in part.columns else None
+    columns = ["doc_id", "split", "use", *themes, *(["weight"] if weights is not None else [])]
+    frame = part.assign(use="sample")[columns]
+    if training is not None and len(training):
+        frame = pd.concat([frame, training.reset_index(drop=True).assign(use="training").reindex(columns=columns)],
+                          ignore_index=True)
     rows = []
     for c, class_weight, rule_weight in options:
         features = turn_features(part, hits, themes, rule_weight=rule_weight)
-        pred = predictions(model_probabilities(part, features, themes, random_state=random_state, c=c,
-                                               class_weight=class_weight))
+        if len(frame) > len(part):
+            features += turn_features(training.reset_index(drop=True), training_hits.reset_index(drop=True), themes,
+                                      rule_weight=rule_weight)
+        probabilities = model_probabilities(frame, features, themes, random_state=random_state, c=c,
+                                            class_weight=class_weight)
+        pred = predictions(probabilities).iloc[:len(part)]
         row = {"C": c, "class_weight": class_weight or "none", "rule_weight": rule_weight}
         stacked = None if weights is None else np.tile(weights, len(themes))
         row["micro_f1"] = weighted_metrics(part[themes].to_numpy().T.ravel(), pred[themes].to_numpy().T.ravel(),

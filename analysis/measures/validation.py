@@ -499,7 +499,10 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     1 / its inclusion probability in its own frame (Horvitz-Thompson; the frames cover
     disjoint documents, so their totals add: :func:`analysis.measures.sampling.frame_design`);
     a researcher's coding has the single scope ``researcher`` (weights 1). ``chosen`` says which method is used
-    for each theme, decided on development turns only (:func:`choose_method`). ``training``:
+    for each theme, decided on development turns only (:func:`choose_method`); the method
+    ``chosen`` (when there is a model) scores that combination, each theme by its chosen
+    method: the instrument the corrected shares use, whose micro row is the one the micro
+    targets are about. ``training``:
     the coded training supplement (:func:`coded_training`), which the model fits on and
     which enters no row of the report. ``predicted``: ``(rules, model or None)`` flags on
     ``coded`` already computed (e.g. by :func:`chosen_instrument`), instead of computing them.
@@ -517,6 +520,8 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
     methods = {"rules": rules, **({"model": model_pred} if model_pred is not None else {})}
     chosen = (choose_method(coded, rules, model_pred, themes, weights) if model_pred is not None
               else dict.fromkeys(themes, "rules"))
+    if model_pred is not None:  # the instrument as used: each theme by its chosen method
+        methods["chosen"] = pd.DataFrame({t: methods[chosen[t]][t].to_numpy() for t in themes})
     scopes = ("researcher",) if set(coded["stratum"]) == {"researcher"} else SCOPES
     rows = []
     for method, pred in methods.items():
@@ -531,7 +536,7 @@ def validation_report(coded: pd.DataFrame, *, model: bool = True, level: float =
                      random_weights[mask] if scope == "random" and random_weights is not None else None)
                 for row in _metric_rows(coded[mask], pred[mask], w, themes, level):
                     rows.append({"method": method, "split": split, "scope": scope, **row,
-                                 "chosen": "" if row["theme"] == "micro" else
+                                 "chosen": "" if row["theme"] == "micro" or method == "chosen" else
                                  ("yes" if chosen[row["theme"]] == method else "no")})
     table = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     table.attrs.update(level=level, chosen=chosen, themes=themes)
