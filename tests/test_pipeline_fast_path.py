@@ -1,0 +1,143 @@
+"""The fast counting path (chunk memo, batch learning, phrase merging, lemma re-keying) against
+plain references and against the counts the pipeline gave before it was rewritten for speed.
+
+The texts are generated (seeded): words of the phrase list in every spelling, words the
+tokenizer treats specially (elisions, contractions, hyphens, inversions, numbers, names with
+digits) and everyday words, wrapped in punctuation and joined by assorted whitespace, so
+phrases straddle chunks, start inside multi-token chunks and overlap. The golden digests
+were printed by the pipeline at main 0a2a34f (before issue 16's throughput work) with
+``python tests/test_pipeline_fast_path.py``.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import sys
+from collections import Counter
+
+import pytest
+
+from analysis.text import lemmas, tokenize as tokenize_module
+from analysis.text.lemmas import lemmatize_counts
+from analysis.text.phrases import load_phrase_table, phrase_file
+from analysis.text.tokenize import count_tokens, phrase_matcher, raw_tokens, tokenize
+
+EVERYDAY = {
+    "en": ("the we it and of to a in that is was data model models people power out right open human "
+           "machine learning deep language large super compute training chips gpus tpus h100s ai ais "
+           "researchers he she they think really said release released share weights safety").split(),
+    "fr": ("le la les de des et un une nous vous il elle est sont données modèles calcul puissance "
+           "ouvert open source gpu ia intelligence artificielle chercheurs entraînement puces").split(),
+}
+SPECIAL = {
+    "en": ["don't", "it's", "he's", "they'd", "world-class", "co-founder", "state-of-the-art", "650,000",
+           "1.5", "70%", "10x", "h100", "gpt-4", "llama-3", "u.s.", "her/him", "mm-hmm", "80s", "—", "-",
+           "...", "o'clock", "students'", "'quoted'"],
+    "fr": ["l’accélérateur", "l'ia", "jusqu'à", "lorsqu'il", "qu’est", "aujourd’hui", "lui-même",
+           "peut-être", "est-il", "a-t-elle", "rendez-vous", "650.000", "1,5", "70%", "10x", "h100",
+           "gpt-4", "c'est", "d’open", "l’open", "—", "..."],
+}
+BEFORE = ("", "", "", "", "(", "“", "«", "[", "'", "\"")
+AFTER = ("", "", "", "", ",", ".", "!", "?", ";", ":", ")", "”", "»", "]", "'s", "/", "-", "...", ",\"")
+SPACES = (" ", " ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f")
+
+
+def phrase_words(lang: str) -> list[str]:
+    """Every variant of the phrase list for ``lang``, split into its words."""
+    words = []
+    for row in load_phrase_table(phrase_file()):
+        if row["lang"] in ("*", lang):
+            for variant in row["variants"]:
+                words.append(variant)
+    return words
+
+
+def generated_text(lang: str, seed: int, n_items: int = 6000) -> str:
+    """A seeded text of ``n_items`` items (a phrase variant, a special or an everyday word)."""
+    rng = random.Random(seed)
+    phrases, special, everyday = phrase_words(lang), SPECIAL[lang], EVERYDAY[lang]
+    out = []
+    for _ in range(n_items):
+        pick = rng.random()
+        item = rng.choice(phrases) if pick < 0.25 else rng.choice(special) if pick < 0.35 else rng.choice(everyday)
+        if rng.random() < 0.1:
+            item = item.upper() if rng.random() < 0.5 else item.capitalize()
+        if rng.random() < 0.05:                       # a phrase glued to its neighbour: "her/open source"
+            item = rng.choice(everyday) + rng.choice(("/", "(", "—", "'", "-")) + item
+        out.append(rng.choice(BEFORE) + item + rng.choice(AFTER) + rng.choice(SPACES))
+    return "".join(out)
+
+
+def reference_counts(text: str, lang: str) -> Counter:
+    """The chunk path's counts and key order, written token by token: types in order of first
+    occurrence, multiword terms added in the order they are matched, one-token spellings
+    re-keyed last (as ``PhraseMatcher.count_chunks`` does)."""
+    matcher = phrase_matcher(lang)
+    tokens = raw_tokens(text, lang)
+    counts = Counter(tokens)
+    for start, length, canonical in matcher.matches(tokens):
+        if length > 1:
+            counts[canonical] += 1
+            for token in tokens[start:start + length]:
+                counts[token] -= 1
+    for token in [t for t, n in counts.items() if n <= 0]:
+        del counts[token]
+    for token in matcher.single.keys() & counts.keys():
+        counts[matcher.single[token]] += counts.pop(token)
+    return counts
+
+
+def digest(counts: Counter) -> str:
+    """sha256 of the sorted (type, count) pairs: independent of key order and of the hash seed."""
+    return hashlib.sha256(repr(sorted(counts.items())).encode("utf-8")).hexdigest()[:16]
+
+
+CASES = [("en", 1), ("en", 2), ("fr", 3), ("fr", 4)]
+#: digests of (count_tokens, lemmatize_counts) printed by the pipeline before the rewrite
+GOLDEN = {
+    ("en", 1): ("bc66bc9a0474bad8", "b00dae730ac583b6"),
+    ("en", 2): ("9af5b2002eb8c31c", "e494cd047f37d990"),
+    ("fr", 3): ("d9e3252e0e9a8448", "cde71e3fc76af0ec"),
+    ("fr", 4): ("e2be43bc0d17b42b", "f7409df887f29676"),
+}
+
+
+def cold(function, *args):
+    tokenize_module.clear_cache()
+    lemmas.clear_cache()
+    return function(*args)
+
+
+@pytest.mark.parametrize("lang, seed", CASES)
+def test_fast_counts_equal_the_token_by_token_counts_and_key_order(lang, seed):
+    text = generated_text(lang, seed)
+    counts = cold(count_tokens, text, lang)
+    assert counts == Counter(tokenize(text, lang))
+    assert list(counts.items()) == list(reference_counts(text, lang).items())
+    assert list(count_tokens(text, lang).items()) == list(counts.items())        # from the memo
+
+
+@pytest.mark.parametrize("lang, seed", CASES)
+def test_fast_counts_and_lemmas_are_those_of_before_the_rewrite(lang, seed):
+    text = generated_text(lang, seed)
+    counts = cold(count_tokens, text, lang)
+    bag = lemmatize_counts(counts, lang)
+    assert (digest(counts), digest(bag)) == GOLDEN[lang, seed]
+
+
+def test_documents_in_any_order_give_the_same_bags():
+    """The memos filled by one document never change another document's counts or key order."""
+    texts = [generated_text("en", seed, 1500) for seed in range(5, 9)]
+    alone = [list(cold(lambda t: lemmatize_counts(count_tokens(t, "en"), "en"), t).items()) for t in texts]
+    tokenize_module.clear_cache()
+    lemmas.clear_cache()
+    together = [list(lemmatize_counts(count_tokens(t, "en"), "en").items()) for t in reversed(texts)]
+    assert together[::-1] == alone
+
+
+if __name__ == "__main__":      # print the digests (to fill GOLDEN from a known-good version)
+    for lang, seed in CASES:
+        text = generated_text(lang, seed)
+        counts = cold(count_tokens, text, lang)
+        print(f"    ({lang!r}, {seed}): ({digest(counts)!r}, {digest(lemmatize_counts(counts, lang))!r}),")
+    sys.exit(0)
