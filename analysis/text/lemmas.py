@@ -111,11 +111,17 @@ def lemmatize_counts(counts: Counter, lang: str) -> Counter:
 def _learn(tokens, lang: str, cache: dict[str, str]) -> None:
     """Memoise the lemmas of ``tokens`` (as :func:`_lookup`, its dictionary fast path inlined)."""
     overrides, entry_of = OVERRIDES[lang], _dictionary(lang).get
+    elisions = FR_ELISIONS if lang == "fr" else {}
+    has_digit = _DIGIT.search
     for token in tokens:
-        if token.isalpha() and token not in overrides:
-            entry = entry_of(token)
-            if entry is not None:
-                cache[token] = entry.lower()
+        if token not in overrides:
+            if token.isalpha():
+                entry = entry_of(token)
+                if entry is not None:
+                    cache[token] = entry.lower()
+                    continue
+            elif token not in elisions and ("_" in token or has_digit(token)):
+                cache[token] = token             # a phrase, a number or a name with digits
                 continue
         cache[token] = _lookup(token, lang)
 

@@ -161,9 +161,16 @@ class PhraseMatcher:
         sequences, lengths, seconds, n_chunks = self.sequences, self.lengths, self.seconds, len(chunks)
         end_ci, end_ti = -1, 0           # the first token after the last match: (chunk, token)
         used = set()
+        single_get, last = single.get, n_chunks - 1
         for ci in itertools.compress(itertools.count(), map(flagged.__contains__, chunks)):
             if ci < end_ci:
                 continue
+            first = single_get(chunks[ci])
+            if first is not None and ci < last and ci != end_ci:
+                # the usual case, a one-token chunk followed by one: rejected without a call
+                second = single_get(chunks[ci + 1])
+                if second is not None and second not in seconds[first]:
+                    continue
             tokens = tokens_at(ci)
             ti = end_ti if ci == end_ci else 0
             while ti < len(tokens):
