@@ -135,6 +135,48 @@ def test_documents_in_any_order_give_the_same_bags():
     assert together[::-1] == alone
 
 
+#: the token patterns as written before they were factored for speed (possessive repeats)
+_NUMBER_BEFORE = r"\d+(?:[.,]\d{3})+(?:[.,]\d+)?%?|\d+(?:[.,]\d+)?(?:%|x\b)?"
+_WORD_BEFORE = r"\w+(?:[-']\w+)*"
+_ELISION_BEFORE = r"(?:jusqu|lorsqu|puisqu|quoiqu|qu|[cdjlmnst])'(?=\w)"
+EDGE_CASES = ("1,234.5 12,34 1.2345 10x 10xs 3gpus h100s 1,000,000% 12.3.4 ' -a- a-'b d'x qu'il l'' "
+              "jusqu'à 1.1.1 ٣٤٥ ²³ ſ'x x10 10,5x 7%% 0.5x, _1f-o0nqpei&t=13514 [(03:45:14)]")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_factored_token_pattern_finds_what_the_plain_one_found(lang):
+    import re
+    plain = {"en": rf"{_NUMBER_BEFORE}|{_WORD_BEFORE}",
+             "fr": rf"{_ELISION_BEFORE}|{_NUMBER_BEFORE}|{_WORD_BEFORE}"}[lang]
+    before = re.compile(plain, re.IGNORECASE)
+    now = tokenize_module.TOKEN_PATTERNS[lang]
+    for text in [EDGE_CASES] + [tokenize_module.normalise(generated_text(l, s)) for l in ("en", "fr") for s in (1, 3)]:
+        assert now.findall(text) == before.findall(text)
+
+
+def test_chunk_memo_learns_in_batches_and_empties_itself_at_its_limit(monkeypatch):
+    from analysis.text.tokenize import ChunkMemo
+    memo = ChunkMemo("fr")
+    chunks = ["l'ia,", "est-il", "—", "gpu", "h100s.", "(llama", "a-t-elle?"]
+    memo.ensure(chunks)
+    assert [memo.tokens(c) for c in chunks] == [tuple(raw_tokens(c, "fr")) for c in chunks]
+    assert memo.single["gpu"] == "gpu" and memo.other["—"] == () and memo.other["est-il"] == ("est", "il")
+    monkeypatch.setattr(ChunkMemo, "LIMIT", 8)
+    memo.ensure(["open", "source", "data"])          # 7 known + 3 new > 8: emptied, then these learnt
+    assert len(memo) == 3 and memo.tokens("source") == ("source",)
+
+
+def test_chunk_memo_tracks_the_chunks_that_can_start_a_term_for_each_phrase_list():
+    from analysis.text.tokenize import ChunkMemo
+    memo = ChunkMemo("en")
+    starts = frozenset({"open"})
+    memo.ensure(["open,", "source", "her/open", "model"])
+    assert memo.chunks_with(starts) == {"open,", "her/open"}
+    memo.ensure(["(open", "models", "open"])               # learnt after: kept up to date
+    assert memo.chunks_with(starts) == {"open,", "her/open", "(open", "open"}
+    assert memo.chunks_with(frozenset({"model", "models"})) == {"model", "models"}   # another list
+
+
 if __name__ == "__main__":      # print the digests (to fill GOLDEN from a known-good version)
     for lang, seed in CASES:
         text = generated_text(lang, seed)
