@@ -135,6 +135,16 @@ def test_documents_in_any_order_give_the_same_bags():
     assert together[::-1] == alone
 
 
+@pytest.mark.parametrize("text", ["we trained a large/language model today",
+                                  "a large/language model, large/language/model and large language/model"])
+def test_a_term_starting_inside_a_chunk_is_not_counted_inside_an_earlier_match(text):
+    """Before the rewrite, the chunk path went on matching in a chunk after a match that ran into
+    the next chunk: "large/language model" gave large_language_model and language_model."""
+    counts = cold(count_tokens, text, "en")
+    assert counts == Counter(tokenize(text, "en"))
+    assert counts["large_language_model"] == text.count("large") and "language_model" not in counts
+
+
 #: the token patterns as written before they were factored for speed (possessive repeats)
 _NUMBER_BEFORE = r"\d+(?:[.,]\d{3})+(?:[.,]\d+)?%?|\d+(?:[.,]\d+)?(?:%|x\b)?"
 _WORD_BEFORE = r"\w+(?:[-']\w+)*"
