@@ -28,7 +28,8 @@ the next when it is done); each worker clears its memos at its first document of
 each process's run is cold, as the one-core run is. The bags come back in document order and
 are checked once against the one-process bags (counts and key order). The CPU seconds of the
 busiest process are printed beside the wall time: on a machine where other jobs take the
-cores, the wall ratio measures them, not the pipeline.
+cores, the wall ratio measures them, not the pipeline (CPU seconds leave out the waiting for
+a core, not the slowing down of sharing one: they too grow with the load).
 """
 from __future__ import annotations
 
@@ -207,7 +208,8 @@ def main() -> None:
           f"{min(theirs_again) / min(parallel):.2f}  (target >= 1.8); bags equal to one process's: "
           f"{'yes' if same else 'NO'}")
     busiest = run_parallel.cpu
-    print(f"  CPU seconds, not wall (other jobs' load does not count in them): busiest process {med(busiest):.3f} s, "
+    print(f"  CPU seconds, not wall (time spent waiting for a core does not count; sharing one with other "
+          f"jobs still slows them): busiest process {med(busiest):.3f} s, "
           f"CountVectorizer {med(theirs_cpu):.3f} s, ratio median {med(t / b for t, b in zip(theirs_cpu, busiest)):.2f}: "
           f"the wall ratio two free cores would give, less the inter-process overhead")
     load = os.getloadavg()
