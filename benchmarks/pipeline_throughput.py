@@ -1,7 +1,7 @@
 """Throughput of the project's tokenize -> lemmatize -> count pipeline beside scikit-learn's
 CountVectorizer, on the same text, in one run. A script, not a test: it prints figures.
 
-    python benchmarks/pipeline_throughput.py [--raw DIR] [--repeat 5]
+    python benchmarks/pipeline_throughput.py [--raw DIR] [--repeat 5] [--documents-per-task 1]
 
 Text: the raw transcripts in ../shared/interviews when present (read now, never stored),
 else generated English text. Both sides get the same list of documents; each side is
@@ -23,8 +23,8 @@ What each side does:
 * CountVectorizer(): its default analyzer (lower-case, token_pattern ``\\b\\w\\w+\\b``)
   and the sparse document-term matrix, no lemmas, no phrases.
 
-In parallel, the documents go one per task, largest first, to two worker processes (each takes
-the next when it is done); each worker clears its memos at its first document of a run, so
+In parallel, the documents go one per task (``--documents-per-task``), largest first, to two
+worker processes (each takes the next when it is done); each worker clears its memos at its first document of a run, so
 each process's run is cold, as the one-core run is. The bags come back in document order and
 are checked once against the one-process bags (counts and key order). The CPU seconds of the
 busiest process are printed beside the wall time: on a machine where other jobs take the
@@ -97,33 +97,47 @@ def _warm_up_worker() -> None:
 _RUN_SEEN = None
 
 
-def _project_document(run: int, text: str):
-    """One document in a worker process during parallel run ``run``: the worker forgets its memos
-    at its first document of each run (every run is cold in every process, as a sequential cold
-    run is) and keeps them for its next documents of the same run (as a sequential run does).
-    Returns the bag, the worker's pid and the CPU seconds it spent."""
+def _project_documents(run: int, texts: list[str]):
+    """A task of a worker process during parallel run ``run``: the worker forgets its memos at
+    its first task of each run (every run is cold in every process, as a sequential cold run
+    is) and keeps them for its next tasks of the same run (as a sequential run does).
+    Returns the bags, the worker's pid and the CPU seconds it spent."""
     global _RUN_SEEN
     start = time.process_time()
     if run != _RUN_SEEN:
         forget_memoised_work()
         _RUN_SEEN = run
-    bag = lemmatize_counts(count_tokens(text, "en"), "en")
-    return bag, os.getpid(), time.process_time() - start
+    bags = [lemmatize_counts(count_tokens(text, "en"), "en") for text in texts]
+    return bags, os.getpid(), time.process_time() - start
 
 
-def parallel_pipeline(pool: ProcessPoolExecutor):
-    """The project pipeline over documents in the pool's worker processes, one document per task,
-    largest first (each worker takes the next document when it is done: the load balances itself
-    whatever a document costs), bags gathered back in document order. ``run.cpu`` records, per
-    run, the CPU seconds of the busiest worker."""
+def tasks_of(n_documents: int, sizes, per_task: int) -> list[list[int]]:
+    """Document indices in tasks of about ``per_task`` documents and equal characters (the largest
+    document to the lightest task), heaviest task first."""
+    n_tasks = max(1, -(-n_documents // per_task))
+    tasks, loads = [[] for _ in range(n_tasks)], [0] * n_tasks
+    for i in sorted(range(n_documents), key=lambda i: sizes[i], reverse=True):
+        k = loads.index(min(loads))
+        tasks[k].append(i)
+        loads[k] += sizes[i]
+    return sorted((t for t in tasks if t), key=lambda t: -sum(sizes[i] for i in t))
+
+
+def parallel_pipeline(pool: ProcessPoolExecutor, per_task: int = 1):
+    """The project pipeline over documents in the pool's worker processes, ``per_task`` documents
+    per task, heaviest first (each worker takes the next task when it is done: the load balances
+    itself whatever a document costs), bags gathered back in document order. ``run.cpu`` records,
+    per run, the CPU seconds of the busiest worker."""
     runs = itertools.count(1)
 
     def run(documents):
-        order = sorted(range(len(documents)), key=lambda i: len(documents[i]), reverse=True)
+        tasks = tasks_of(len(documents), [len(d) for d in documents], per_task)
         bags, cpu = [None] * len(documents), {}
-        results = pool.map(_project_document, itertools.repeat(next(runs)), (documents[i] for i in order))
-        for i, (bag, pid, seconds) in zip(order, results):
-            bags[i] = bag
+        results = pool.map(_project_documents, itertools.repeat(next(runs)),
+                           ([documents[i] for i in task] for task in tasks))
+        for task, (task_bags, pid, seconds) in zip(tasks, results):
+            for i, bag in zip(task, task_bags):
+                bags[i] = bag
             cpu[pid] = cpu.get(pid, 0.0) + seconds
         run.cpu.append(max(cpu.values()))
         return bags
@@ -167,6 +181,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw", type=Path, default=shared_interviews_dir())
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--documents-per-task", type=int, default=1, metavar="N",
+                        help="documents per task in the parallel runs (default 1; 9 for the 17 transcripts "
+                             "gives two halves, the design before issue 16)")
     args = parser.parse_args()
     documents, source = load_documents(args.raw)
     megabytes = sum(len(d.encode("utf-8")) for d in documents) / 1e6
@@ -194,7 +211,7 @@ def main() -> None:
           f"ratio median {hot[0]:.2f} (range {hot[1]:.2f}-{hot[2]:.2f})")
     workers = min(2, os.cpu_count() or 1)
     with ProcessPoolExecutor(workers, initializer=_warm_up_worker) as pool:
-        run_parallel = parallel_pipeline(pool)
+        run_parallel = parallel_pipeline(pool, args.documents_per_task)
         same = ([list(bag.items()) for bag in run_parallel(documents)]
                 == [list(bag.items()) for bag in project_pipeline(documents)])
         run_parallel.cpu.clear()
@@ -202,7 +219,8 @@ def main() -> None:
         parallel, theirs_again = run_times([run_parallel, cpu_timed(sklearn_pipeline, theirs_cpu)], documents,
                                            args.repeat)
     both = ratios(theirs_again, parallel)
-    print(f"project, cold, {workers} processes in parallel over documents: {med(parallel):.3f} s "
+    print(f"project, cold, {workers} processes in parallel over documents ({args.documents_per_task} per task): "
+          f"{med(parallel):.3f} s "
           f"[{min(parallel):.3f}]; CountVectorizer (one core) in the same runs: {med(theirs_again):.3f} s; "
           f"ratio median {both[0]:.2f} (range {both[1]:.2f}-{both[2]:.2f}); of best times "
           f"{min(theirs_again) / min(parallel):.2f}  (target >= 1.8); bags equal to one process's: "
