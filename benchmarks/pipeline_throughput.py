@@ -1,7 +1,7 @@
 """Throughput of the project's tokenize -> lemmatize -> count pipeline beside scikit-learn's
 CountVectorizer, on the same text, in one run. A script, not a test: it prints figures.
 
-    python benchmarks/pipeline_throughput.py [--raw DIR] [--repeat 5]
+    python benchmarks/pipeline_throughput.py [--raw DIR] [--repeat 5] [--documents-per-task 1]
 
 Text: the raw transcripts in ../shared/interviews when present (read now, never stored),
 else generated English text. Both sides get the same list of documents; each side is
@@ -15,15 +15,26 @@ profits from an earlier one; loading simplemma's dictionary and building the phr
 matcher happen once per process and are printed apart.
 
 What each side does:
-* project: normalise apostrophes, lower-case, merge multiword terms (one regex pass),
-  tokenize (one regex), count types, then lemmatize each distinct type once and
-  re-key the counts by lemma;
+* project (``count_tokens`` then ``lemmatize_counts``, per document): unify apostrophes and
+  lower-case, split at whitespace and count the chunks, tokenize the chunks not met before
+  (one regex pass over them), sum chunk counts into token counts, merge multiword terms
+  (only the chunks that can start one are visited in order), then lemmatize each type not
+  met before and re-key the counts by lemma;
 * CountVectorizer(): its default analyzer (lower-case, token_pattern ``\\b\\w\\w+\\b``)
   and the sparse document-term matrix, no lemmas, no phrases.
+
+In parallel, the documents go one per task (``--documents-per-task``), largest first, to two
+worker processes (each takes the next when it is done); each worker clears its memos at its first document of a run, so
+each process's run is cold, as the one-core run is. The bags come back in document order and
+are checked once against the one-process bags (counts and key order). The CPU seconds of the
+busiest process are printed beside the wall time: on a machine where other jobs take the
+cores, the wall ratio measures them, not the pipeline (CPU seconds leave out the waiting for
+a core, not the slowing down of sharing one: they too grow with the load).
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -83,26 +94,65 @@ def _warm_up_worker() -> None:
     project_pipeline(["load the lemma dictionary and build the phrase matcher"])
 
 
-def _project_chunk(documents: list[str]):
-    """One worker's share, cold: its memos are cleared first, as in a sequential cold run."""
-    return project_pipeline(documents)
+_RUN_SEEN = None
 
 
-def balanced_halves(documents: list[str], n: int) -> list[list[str]]:
-    """``n`` groups of documents with about the same number of characters (largest first, greedy)."""
-    groups, sizes = [[] for _ in range(n)], [0] * n
-    for text in sorted(documents, key=len, reverse=True):
-        k = sizes.index(min(sizes))
-        groups[k].append(text)
-        sizes[k] += len(text)
-    return groups
+def _project_documents(run: int, texts: list[str]):
+    """A task of a worker process during parallel run ``run``: the worker forgets its memos at
+    its first task of each run (every run is cold in every process, as a sequential cold run
+    is) and keeps them for its next tasks of the same run (as a sequential run does).
+    Returns the bags, the worker's pid and the CPU seconds it spent."""
+    global _RUN_SEEN
+    start = time.process_time()
+    if run != _RUN_SEEN:
+        forget_memoised_work()
+        _RUN_SEEN = run
+    bags = [lemmatize_counts(count_tokens(text, "en"), "en") for text in texts]
+    return bags, os.getpid(), time.process_time() - start
 
 
-def parallel_pipeline(pool: ProcessPoolExecutor, n: int):
-    """The project pipeline over documents in ``n`` worker processes (results gathered back)."""
+def tasks_of(n_documents: int, sizes, per_task: int) -> list[list[int]]:
+    """Document indices in tasks of about ``per_task`` documents and equal characters (the largest
+    document to the lightest task), heaviest task first."""
+    n_tasks = max(1, -(-n_documents // per_task))
+    tasks, loads = [[] for _ in range(n_tasks)], [0] * n_tasks
+    for i in sorted(range(n_documents), key=lambda i: sizes[i], reverse=True):
+        k = loads.index(min(loads))
+        tasks[k].append(i)
+        loads[k] += sizes[i]
+    return sorted((t for t in tasks if t), key=lambda t: -sum(sizes[i] for i in t))
+
+
+def parallel_pipeline(pool: ProcessPoolExecutor, per_task: int = 1):
+    """The project pipeline over documents in the pool's worker processes, ``per_task`` documents
+    per task, heaviest first (each worker takes the next task when it is done: the load balances
+    itself whatever a document costs), bags gathered back in document order. ``run.cpu`` records,
+    per run, the CPU seconds of the busiest worker."""
+    runs = itertools.count(1)
+
     def run(documents):
-        return [bag for part in pool.map(_project_chunk, balanced_halves(documents, n)) for bag in part]
+        tasks = tasks_of(len(documents), [len(d) for d in documents], per_task)
+        bags, cpu = [None] * len(documents), {}
+        results = pool.map(_project_documents, itertools.repeat(next(runs)),
+                           ([documents[i] for i in task] for task in tasks))
+        for task, (task_bags, pid, seconds) in zip(tasks, results):
+            for i, bag in zip(task, task_bags):
+                bags[i] = bag
+            cpu[pid] = cpu.get(pid, 0.0) + seconds
+        run.cpu.append(max(cpu.values()))
+        return bags
+    run.cpu = []
     return run
+
+
+def cpu_timed(function, record: list):
+    """``function``, recording the CPU seconds of each call in ``record``."""
+    def timed(documents):
+        start = time.process_time()
+        result = function(documents)
+        record.append(time.process_time() - start)
+        return result
+    return timed
 
 
 def run_times(functions, documents, repeat: int) -> list[list[float]]:
@@ -131,6 +181,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw", type=Path, default=shared_interviews_dir())
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--documents-per-task", type=int, default=1, metavar="N",
+                        help="documents per task in the parallel runs (default 1; 9 for the 17 transcripts "
+                             "gives two halves, the design before issue 16)")
     args = parser.parse_args()
     documents, source = load_documents(args.raw)
     megabytes = sum(len(d.encode("utf-8")) for d in documents) / 1e6
@@ -158,14 +211,25 @@ def main() -> None:
           f"ratio median {hot[0]:.2f} (range {hot[1]:.2f}-{hot[2]:.2f})")
     workers = min(2, os.cpu_count() or 1)
     with ProcessPoolExecutor(workers, initializer=_warm_up_worker) as pool:
-        list(pool.map(_project_chunk, [["start the workers"]] * workers))
-        parallel, theirs_again = run_times([parallel_pipeline(pool, workers), sklearn_pipeline], documents,
+        run_parallel = parallel_pipeline(pool, args.documents_per_task)
+        same = ([list(bag.items()) for bag in run_parallel(documents)]
+                == [list(bag.items()) for bag in project_pipeline(documents)])
+        run_parallel.cpu.clear()
+        theirs_cpu = []
+        parallel, theirs_again = run_times([run_parallel, cpu_timed(sklearn_pipeline, theirs_cpu)], documents,
                                            args.repeat)
     both = ratios(theirs_again, parallel)
-    print(f"project, cold, {workers} processes in parallel over documents: {med(parallel):.3f} s "
+    print(f"project, cold, {workers} processes in parallel over documents ({args.documents_per_task} per task): "
+          f"{med(parallel):.3f} s "
           f"[{min(parallel):.3f}]; CountVectorizer (one core) in the same runs: {med(theirs_again):.3f} s; "
           f"ratio median {both[0]:.2f} (range {both[1]:.2f}-{both[2]:.2f}); of best times "
-          f"{min(theirs_again) / min(parallel):.2f}  (target >= 1.8)")
+          f"{min(theirs_again) / min(parallel):.2f}  (target >= 1.8); bags equal to one process's: "
+          f"{'yes' if same else 'NO'}")
+    busiest = run_parallel.cpu
+    print(f"  CPU seconds, not wall (time spent waiting for a core does not count; sharing one with other "
+          f"jobs still slows them): busiest process {med(busiest):.3f} s, "
+          f"CountVectorizer {med(theirs_cpu):.3f} s, ratio median {med(t / b for t, b in zip(theirs_cpu, busiest)):.2f}: "
+          f"the wall ratio two free cores would give, less the inter-process overhead")
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end")
 

@@ -9,6 +9,7 @@ Reference: Barbaresi, A. (2023). *simplemma: a simple multilingual lemmatizer fo
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -91,16 +92,38 @@ def lemma_map(types, lang: str) -> dict[str, str]:
 
 
 def lemmatize_counts(counts: Counter, lang: str) -> Counter:
-    """Re-key a bag of tokens by lemma, summing the counts of types that share one."""
+    """Re-key a bag of tokens by lemma, summing the counts of types that share one.
+
+    Lemmas in order of their first token in ``counts``. The types not memoised yet are
+    looked up first, in one pass that fetches the dictionary and the overrides once.
+    """
     cache = _CACHE[check_language(lang)]
+    new = list(itertools.filterfalse(cache.__contains__, counts))     # most types are known
+    if new:
+        _learn(new, lang, cache)
     out: dict[str, int] = {}
     get = out.get
-    for token, n in counts.items():
-        key = cache.get(token)
-        if key is None:
-            key = cache[token] = _lookup(token, lang)
+    for key, n in zip(map(cache.__getitem__, counts), counts.values()):
         out[key] = get(key, 0) + n
     return Counter(out)
+
+
+def _learn(tokens, lang: str, cache: dict[str, str]) -> None:
+    """Memoise the lemmas of ``tokens`` (as :func:`_lookup`, its dictionary fast path inlined)."""
+    overrides, entry_of = OVERRIDES[lang], _dictionary(lang).get
+    elisions = FR_ELISIONS if lang == "fr" else {}
+    has_digit = _DIGIT.search
+    for token in tokens:
+        if token not in overrides:
+            if token.isalpha():
+                entry = entry_of(token)
+                if entry is not None:
+                    cache[token] = entry.lower()
+                    continue
+            elif token not in elisions and ("_" in token or has_digit(token)):
+                cache[token] = token             # a phrase, a number or a name with digits
+                continue
+        cache[token] = _lookup(token, lang)
 
 
 def lemmatize_tokens(tokens: list[str], lang: str) -> list[str]:

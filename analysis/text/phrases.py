@@ -64,6 +64,11 @@ class PhraseMatcher:
         #: for each token that starts a multiword sequence, the sequence lengths, longest first
         self.lengths = {first: sorted(ls, reverse=True) for first, ls in lengths.items()}
         self.firsts = set(self.lengths) | set(self.single)
+        #: the tokens that start a multiword sequence (one object, so memos can key on it)
+        self.starts = frozenset(self.lengths)
+        #: for each such token, the set of tokens of each of its sequences
+        self.term_words = {first: [frozenset(seq) for seq in sequences if len(seq) > 1 and seq[0] == first]
+                           for first in self.starts}
 
     @classmethod
     def from_table(cls, rows: list[dict], lang: str, raw_tokens: Callable[[str], list[str]], path=None):
@@ -113,77 +118,109 @@ class PhraseMatcher:
         out.extend(tokens[last:])
         return out
 
-    def count_chunks(self, chunks: list[str], tokens_of: Callable[[str], tuple[str, ...]]) -> Counter:
+    def count_chunks(self, chunks: list[str], memo) -> Counter:
         """Counts of the merged tokens of a text given as whitespace-separated chunks.
 
-        Equal to ``Counter(self.merge(tokens))`` but much faster on long texts: each
-        distinct chunk is tokenized once (``tokens_of`` memoises), counting runs over
-        chunk types, and only chunks that can start a multiword term are visited in order.
-        Tokens never span whitespace, so this is exact.
+        Equal to ``Counter(self.merge(tokens))`` but much faster on long texts: ``memo``
+        (a :class:`analysis.text.tokenize.ChunkMemo`) tokenizes each distinct chunk once,
+        counting runs over chunk types, and only the chunks holding the first token of a
+        multiword term that can occur in this text (all its tokens are in it) are visited
+        in order. Tokens never span whitespace, so this is exact. Keys: token types in order
+        of first occurrence, then multiword terms in the order they are matched, then
+        one-token spellings re-keyed to their canonical form.
         """
-        totals: dict[str, int] = {}          # a plain dict: Counter's += on a new key runs Python code
-        get = totals.get
-        starts = self.lengths.keys()
-        flagged = set()
-        memo = getattr(tokens_of, "cache", {})   # read the tokenizer's memo directly: no call per chunk
-        learn = getattr(tokens_of, "learn", tokens_of)
-        for chunk, n in Counter(chunks).items():
-            tokens = memo.get(chunk)
-            if tokens is None:
-                tokens = learn(chunk)
-            for token in tokens:
-                totals[token] = get(token, 0) + n
-            if not starts.isdisjoint(tokens):
-                flagged.add(chunk)
-        counts = Counter(totals)
-        if flagged:
-            self._merge_multiword(chunks, tokens_of, flagged, counts)
+        chunk_counts = Counter(chunks)
+        memo.ensure(chunk_counts.keys())
+        counts = Counter(memo.token_totals(chunk_counts))
+        viable = self._viable_starts(counts.keys())
+        if viable:
+            flagged = memo.chunks_with(self.starts) & chunk_counts.keys()
+            if len(viable) < len(self.starts):
+                flagged = {c for c in flagged if not viable.isdisjoint(memo.tokens(c))}
+            if flagged:
+                self._merge_multiword(chunks, memo, flagged, viable, counts)
         for token in self.single.keys() & counts.keys():
             counts[self.single[token]] += counts.pop(token)
         return counts
 
-    def _merge_multiword(self, chunks, tokens_of, flagged, counts) -> None:
-        def following(ci, ti):
-            tokens = tokens_of(chunks[ci])
-            for tj in range(ti, len(tokens)):
-                yield ci, tj, tokens[tj]
-            for cj in range(ci + 1, len(chunks)):
-                for tj, token in enumerate(tokens_of(chunks[cj])):
-                    yield cj, tj, token
+    def _viable_starts(self, types) -> set[str]:
+        """First tokens of the multiword terms whose tokens all occur among ``types`` (a set-like):
+        no other term can match, so no other first token needs visiting."""
+        return {first for first in self.starts & types
+                if any(types >= words for words in self.term_words[first])}
 
-        lengths, seconds, n_chunks = self.lengths, self.seconds, len(chunks)
+    def _merge_multiword(self, chunks, memo, flagged, viable, counts) -> None:
+        """Greedy, longest-first, left-to-right matching (as :meth:`matches`), visiting only the
+        chunks in ``flagged``; adjusts ``counts`` in place."""
+        single, other = memo.single, memo.other
+
+        def tokens_at(ci):
+            token = single.get(chunks[ci])
+            return (token,) if token is not None else other[chunks[ci]]
+
+        sequences, lengths, seconds, n_chunks = self.sequences, self.lengths, self.seconds, len(chunks)
         end_ci, end_ti = -1, 0           # the first token after the last match: (chunk, token)
+        used = set()
+        single_get, last = single.get, n_chunks - 1
         for ci in itertools.compress(itertools.count(), map(flagged.__contains__, chunks)):
             if ci < end_ci:
                 continue
-            tokens = tokens_of(chunks[ci])
-            for ti, first in enumerate(tokens):
-                if (ci == end_ci and ti < end_ti) or first not in lengths:
+            first = single_get(chunks[ci])
+            if first is not None and ci < last and ci != end_ci:
+                # the usual case, a one-token chunk followed by one: rejected without a call
+                second = single_get(chunks[ci + 1])
+                if second is not None and second not in seconds[first]:
+                    continue
+            tokens = tokens_at(ci)
+            ti = end_ti if ci == end_ci else 0
+            while ti < len(tokens):
+                first = tokens[ti]
+                if first not in viable:
+                    ti += 1
                     continue
                 if ti + 1 < len(tokens):
                     second = tokens[ti + 1]
                 else:                    # the first token of the next chunk that has one
                     second, cj = None, ci + 1
                     while cj < n_chunks:
-                        after = tokens_of(chunks[cj])
+                        after = tokens_at(cj)
                         if after:
                             second = after[0]
                             break
                         cj += 1
                 if second not in seconds[first]:
+                    ti += 1
                     continue
-                window = list(itertools.islice(following(ci, ti), self.lengths[first][0]))
-                words = tuple(token for _, _, token in window)
-                for length in self.lengths[first]:
-                    canonical = self.sequences.get(words[:length]) if length <= len(words) else None
+                longest = lengths[first][0]
+                words = list(tokens[ti:ti + longest])
+                ends = [(ci, k + 1) for k in range(ti, ti + len(words))]
+                cj = ci + 1
+                while len(words) < longest and cj < n_chunks:
+                    for k, token in enumerate(tokens_at(cj)):
+                        words.append(token)
+                        ends.append((cj, k + 1))
+                        if len(words) == longest:
+                            break
+                    cj += 1
+                words = tuple(words)
+                for length in lengths[first]:
+                    canonical = sequences.get(words[:length]) if length <= len(words) else None
                     if canonical is not None:
                         counts[canonical] += 1
                         for token in words[:length]:
                             counts[token] -= 1
-                        end_ci, end_ti = window[length - 1][0], window[length - 1][1] + 1
+                        used.update(words[:length])
+                        end_ci, end_ti = ends[length - 1]
                         break
-        for token in [t for t, n in counts.items() if n <= 0]:
-            del counts[token]
+                else:
+                    ti += 1
+                    continue
+                if end_ci > ci:          # the match runs into later chunks: this one is done
+                    break
+                ti = end_ti
+        for token in used:               # only a matched term's tokens can have run out
+            if counts[token] <= 0:
+                del counts[token]
 
     def count(self, tokens: list[str]) -> Counter:
         """Counts of the merged token list, without building it (the fast path for bags)."""
