@@ -29,7 +29,7 @@ from analysis.core.frozen import FrozenCounter
 SCHEMA = "ai-discourse-features/1"
 #: Keys every turn record has (a file missing one is refused, naming the line).
 TURN_KEYS = ("turn_id", "speaker", "role", "timestamp", "segment", "n_tokens", "counts")
-TOKENIZER_ID = "analysis.tokenize/1"  # the tokenizer's version id in features files (not a module path)
+TOKENIZER_ID = "analysis.tokenize/2"  # the tokenizer's version id in features files (not a module path); /2: a term starting inside a multi-token chunk after a match ran into the next chunk is no longer counted twice (session 11)
 
 
 def _dumps(obj) -> str:
