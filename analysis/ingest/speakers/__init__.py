@@ -10,8 +10,10 @@ roles instead of anonymous chunks. One module per job:
   by episode (``speaker_split.json``);
 * :mod:`~analysis.ingest.speakers.features`: blocks of 5 words and their context windows; the words around each gap;
 * :mod:`~analysis.ingest.speakers.classifier`: calibrated linear block classifier and gap classifier (scikit-learn);
-* :mod:`~analysis.ingest.speakers.decoder`: Viterbi and forward-backward over words, with switching scores per gap
-  and an optional minimum turn length (expanded states);
+* :mod:`~analysis.ingest.speakers.crf`: the linear-chain CRF over words (host/guest, inside/turn start) that the
+  shipped model decodes with, fed by the block classifier's score and the words around each gap;
+* :mod:`~analysis.ingest.speakers.decoder`: Viterbi and forward-backward (any number of states), with switching
+  scores per gap and an optional minimum turn length (expanded states);
 * :mod:`~analysis.ingest.speakers.model`: the shipped model as plain JSON (``speaker_model.json``);
 * :mod:`~analysis.ingest.speakers.evaluate`: accuracy, macro F1, boundary scores, baselines;
 * :mod:`~analysis.ingest.speakers.train`: training with validation (maintainers);
@@ -30,7 +32,7 @@ real captions. (2) The host is always Lex Fridman in training: applied to anothe
 it has never seen. (3) Two roles only: a second guest or a second host is folded into
 guest or host. (4) Short interjections ("right", "yeah" from the host inside an answer)
 are found less often than long turns (``--evaluate`` prints boundary scores split by turn
-length): the role classifier sees blocks of 5 words, and only the gap classifier (the
+length): the role classifier sees blocks of 5 words, and only the CRF's gap tokens (the
 words on both sides of each gap) can place a 1-3-word turn.
 
 **Real captions read again with the second model (gap classifier, word-level decoder).** The same
@@ -43,4 +45,8 @@ fails: its host turns are almost only acknowledgements and the hosts' questions 
 guest's turns. Across the caption documents the interviewer's share of tokens is mostly below that
 of labelled Lex Fridman episodes: host speech still leaks into the guest's turns. (With the first
 model, block decoding, boundaries were typically 5-20 words off and interjections were absorbed.)
+
+**The third model (CRF over words, ``crf``)** has been scored on the converted held-out episodes and on
+the one caption file with speaker-change marks (``speakers --marker-check``, ``train.py``'s docstring);
+the caption documents have not yet been re-attributed and read with it.
 """

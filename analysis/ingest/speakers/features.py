@@ -184,3 +184,14 @@ def gap_labels(roles) -> np.ndarray:
     """1 where the role changes before word ``t`` (never before the first word)."""
     roles = np.asarray(roles, dtype=int)
     return np.r_[0, (roles[1:] != roles[:-1]).astype(int)] if len(roles) else np.zeros(0, dtype=int)
+
+
+# --- word tokens of the linear-chain CRF (analysis.ingest.speakers.crf) ----------------------------
+
+def sequence_tokens(words: list[str]) -> list[str]:
+    """One feature string per word ``t`` for the CRF: the gap tokens before it plus the word itself (``W``).
+
+    The gap tokens (:func:`gap_tokens`) say whether a turn starts at ``t``; ``W=word`` lets the
+    CRF weigh each word for each role and turn position. Padding markers never collide with words.
+    """
+    return [f"{gaps} W={word}" for gaps, word in zip(gap_tokens(words), words)]

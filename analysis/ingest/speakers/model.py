@@ -3,26 +3,34 @@
 ``analysis/ingest/speakers/speaker_model.json`` holds only numbers and strings: the
 vocabularies with their coefficients, the calibration and decoder parameters, and the
 model's version. Reading it is ``json.loads`` plus array building: no pickle, nothing is
-executed. Layout (format ``analysis.speakers/1``), one feature per line so that a
-retrained model diffs line by line:
+executed. Layout (format ``analysis.speakers/3``, :data:`FORMAT`), one feature per line so
+that a retrained model diffs line by line:
 
 * ``version``: ``code_version`` (:data:`CODE_VERSION`, bumped whenever features, conversion
   or decoding change), ``training_episodes_sha256`` (:func:`analysis.ingest.speakers.dataset.episode_list_hash`
   of the training episodes), the held-out episodes, the seed, and ``weights_sha256``, the
   sha256 of the canonical JSON of every number below (checked on loading);
-* ``window``: block size and half-width (blocks); ``classifier``: intercept and Platt's
-  ``a``, ``b``; ``boundary``: the gap classifier's intercept; ``decoder``: guest prior,
-  prior weight, emission scale, switch offset, minimum turn length (words);
+* ``window``: block size and half-width (blocks); ``classifier``: the block classifier's
+  intercept and Platt's ``a``, ``b``; ``decoder``: guest prior, the CRF's labels, its
+  transition weights (``null``: forbidden), the weights of the block score per label, and
+  the start offset;
 * ``word``: ``[term, w_here, w_left, w_right]``; ``char``: ``[term, w_here]``;
-  ``cues``: ``[cue, w_here, w_left, w_right]``; ``position``: four weights;
-  ``gap``: ``[token, weight]`` of the gap classifier (:class:`~analysis.ingest.speakers.features.GapFeaturizer`).
+  ``cues``: ``[cue, w_here, w_left, w_right]``; ``position``: four weights (block classifier);
+* ``sequence``: ``[token, w_H, w_G, w_Hs, w_Gs]``, the CRF's token weights
+  (:func:`~analysis.ingest.speakers.features.sequence_tokens`).
 
-**Decoding** (:meth:`SpeakerModel.predict`). Role evidence per word is the block's hybrid
-log emission (:func:`~analysis.ingest.speakers.decoder.hybrid_emissions`) times
-``emission_scale``; change-of-speaker evidence before word ``t`` is the gap classifier's
-log-odds minus ``switch_offset``; :func:`~analysis.ingest.speakers.decoder.decode_words`
-joins them with turns of at least ``min_words`` words. The three decoder numbers are
-chosen on validation episodes inside the training episodes (``train.py``).
+**Decoding** (:meth:`SpeakerModel.predict`). The block classifier's raw score of each word's
+block and the word's sequence tokens give four label scores per word
+(:func:`analysis.ingest.speakers.crf.emissions`, with the start offset chosen on validation
+episodes, ``train.py``); Viterbi over the labels gives the roles, forward-backward the
+confidence (:func:`analysis.ingest.speakers.crf.decode`).
+
+The previous formats are still read and written, so that a corpus attributed with them can
+be reproduced until the current model is re-applied: ``analysis.speakers/2``
+(:data:`FORMAT_GAPS`: ``boundary`` and ``gap`` hold a gap classifier, and ``decoder`` the
+two-state word decoder's prior weight, emission scale, switch offset and minimum turn
+length, :func:`~analysis.ingest.speakers.decoder.decode_words`) and ``analysis.speakers/1``
+(:data:`FORMAT_BLOCKS`: block decoding with a 2 x 2 transition matrix).
 
 Coefficients are rounded to 6 significant digits when written.
 """
@@ -36,17 +44,22 @@ from pathlib import Path
 import numpy as np
 
 from analysis.core.textio import InputError, atomic_write_text, read_text
+from analysis.ingest.speakers import crf
 from analysis.ingest.speakers.classifier import guest_probability
 from analysis.ingest.speakers.decoder import decode, decode_words, hybrid_emissions
-from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer, GapFeaturizer
+from analysis.ingest.speakers.features import BLOCK, CUES, Featurizer, GapFeaturizer, sequence_tokens
 
-FORMAT = "analysis.speakers/2"
+#: The current format: block classifier plus a linear-chain CRF over words (:mod:`analysis.ingest.speakers.crf`).
+FORMAT = "analysis.speakers/3"
+#: The second shipped model's format (gap classifier and two-state word decoder): still read and written,
+#: so that the corpus attributed with it can be reproduced until the CRF model is re-applied.
+FORMAT_GAPS = "analysis.speakers/2"
 #: The first shipped model's format (block decoding, no gap classifier): still read and written, so that
 #: the corpus attributed with it can be reproduced (``python -m analysis extract``) until it is re-applied.
 FORMAT_BLOCKS = "analysis.speakers/1"
 #: Version of the conversion, features and decoder code; a model trained by other code is refused.
-CODE_VERSION = "speakers-2"
-CODE_VERSIONS = {FORMAT: CODE_VERSION, FORMAT_BLOCKS: "speakers-1"}
+CODE_VERSION = "speakers-3"
+CODE_VERSIONS = {FORMAT: CODE_VERSION, FORMAT_GAPS: "speakers-2", FORMAT_BLOCKS: "speakers-1"}
 MODEL_FILE = Path(__file__).with_name("speaker_model.json")
 
 
@@ -75,6 +88,11 @@ class SpeakerModel:
     emission_scale: float = 1.0
     switch_offset: float = 0.0
     min_words: int = 1
+    crf_vocabulary: list[str] | None = None
+    crf_weights: np.ndarray | None = None
+    crf_block_weight: np.ndarray | None = None
+    crf_transitions: np.ndarray | None = None
+    start_offset: float = 0.0
     version: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
 
@@ -83,6 +101,17 @@ class SpeakerModel:
         self.featurizer = Featurizer(self.word_vocabulary, self.char_vocabulary, self.half)
         if self.coef.shape != (self.featurizer.n_features,):
             raise ValueError(f"{len(self.coef)} coefficients for {self.featurizer.n_features} features")
+        if self.crf_vocabulary is not None:             # the CRF (FORMAT)
+            n_labels = len(crf.LABELS)
+            self.crf_weights = np.asarray(self.crf_weights, dtype=float).reshape(-1, n_labels)
+            self.crf_block_weight = np.asarray(self.crf_block_weight, dtype=float)
+            self.crf_transitions = np.asarray(self.crf_transitions, dtype=float)
+            if self.crf_weights.shape[0] != len(self.crf_vocabulary):
+                raise ValueError(f"{self.crf_weights.shape[0]} CRF weight rows for {len(self.crf_vocabulary)} tokens")
+            if self.crf_block_weight.shape != (n_labels,) or self.crf_transitions.shape != (n_labels, n_labels):
+                raise ValueError("CRF block weights or transitions of the wrong shape")
+            self.crf_featurizer = GapFeaturizer(self.crf_vocabulary)
+            return
         if self.gap_vocabulary is None:                 # the first model's block decoding (FORMAT_BLOCKS)
             if self.transitions is None:
                 raise ValueError("a model without a gap classifier needs the block decoder's transitions")
@@ -97,10 +126,24 @@ class SpeakerModel:
         """Calibrated ``p(guest)`` per block of ``BLOCK`` words."""
         return guest_probability(self.featurizer.transform(words), self.coef, self.intercept, self.a, self.b)
 
+    def block_scores(self, words: list[str]) -> np.ndarray:
+        """The block classifier's raw (uncalibrated) score per block: the CRF's ``block`` feature."""
+        return self.featurizer.transform(words) @ self.coef + self.intercept
+
     @property
     def format(self) -> str:
-        """:data:`FORMAT` (word decoding with a gap classifier) or :data:`FORMAT_BLOCKS` (the first model)."""
-        return FORMAT_BLOCKS if self.gap_vocabulary is None else FORMAT
+        """:data:`FORMAT` (CRF), :data:`FORMAT_GAPS` (gap classifier) or :data:`FORMAT_BLOCKS` (the first model)."""
+        if self.crf_vocabulary is not None:
+            return FORMAT
+        return FORMAT_BLOCKS if self.gap_vocabulary is None else FORMAT_GAPS
+
+    def crf_emissions(self, words: list[str], block_scores=None, *, start_offset=None) -> np.ndarray:
+        """``(n, 4)`` CRF label scores per word (:func:`analysis.ingest.speakers.crf.emissions`)."""
+        block_scores = self.block_scores(words) if block_scores is None else block_scores
+        per_word = np.repeat(np.asarray(block_scores, dtype=float), BLOCK)[:len(words)]
+        tokens = self.crf_featurizer._vectorizer.transform(sequence_tokens(words)).astype(float).tocsr()
+        offset = self.start_offset if start_offset is None else start_offset
+        return crf.emissions(tokens, self.crf_weights, per_word, self.crf_block_weight, offset)
 
     def gap_log_odds(self, words: list[str]) -> np.ndarray:
         """The gap classifier's log-odds of a change of speaker before each word."""
@@ -121,6 +164,8 @@ class SpeakerModel:
         """``(roles, confidence)`` per word: role code (0 host, 1 guest) and the posterior of that role."""
         if not words:
             return np.zeros(0, dtype=int), np.zeros(0)
+        if self.format == FORMAT:
+            return crf.decode(self.crf_emissions(words), self.crf_transitions, confidence=confidence)
         if self.format == FORMAT_BLOCKS:
             states, conf = decode(self.block_probabilities(words), self.transitions, self.prior_guest,
                                   prior_weight=self.prior_weight, switch_scale=self.switch_scale)
@@ -154,6 +199,15 @@ class SpeakerModel:
                                 "prior_guest": _round(self.prior_guest), "prior_weight": _round(self.prior_weight),
                                 "switch_scale": _round(self.switch_scale)},
                     **self._layout()}
+        if self.format == FORMAT:
+            transitions = [[None if x == -np.inf else _round(x) for x in row] for row in self.crf_transitions]
+            return {"window": {"block": BLOCK, "half": self.half},
+                    "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
+                    "decoder": {"prior_guest": _round(self.prior_guest), "labels": list(crf.LABELS),
+                                "transitions": transitions, "block_weight": [_round(x) for x in self.crf_block_weight],
+                                "start_offset": _round(self.start_offset)},
+                    **self._layout(),
+                    "sequence": [[t, *(_round(x) for x in w)] for t, w in zip(self.crf_vocabulary, self.crf_weights)]}
         return {"window": {"block": BLOCK, "half": self.half},
                 "classifier": {"intercept": _round(self.intercept), "a": _round(self.a), "b": _round(self.b)},
                 "boundary": {"intercept": _round(self.gap_intercept)},
@@ -172,7 +226,7 @@ class SpeakerModel:
         lines = ["{"]
         for key, value in head.items():
             lines.append(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True, ensure_ascii=False)},")
-        lists = [k for k in ("cues", "position", "char", "word", "gap") if k in numbers]
+        lists = [k for k in ("cues", "position", "char", "word", "gap", "sequence") if k in numbers]
         for key in lists:
             rows = numbers[key]
             if key == "position":
@@ -209,14 +263,14 @@ def load_model(path=None) -> SpeakerModel:
         raise InputError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
     kind = data.get("format")
     if kind not in CODE_VERSIONS:
-        raise InputError(path, f"format {kind!r} is neither {FORMAT!r} nor {FORMAT_BLOCKS!r}")
+        raise InputError(path, f"format {kind!r} is none of {', '.join(sorted(CODE_VERSIONS))}")
     version = data.get("version", {})
     if version.get("code_version") != CODE_VERSIONS[kind]:
         raise InputError(path, f"model trained by code version {version.get('code_version')!r}, "
                                f"this code reads {CODE_VERSIONS[kind]!r} for {kind!r}",
                          hint="retrain: `python -m analysis speakers --train`")
     keys = ("window", "classifier", "decoder", "word", "char", "cues", "position")
-    keys += ("boundary", "gap") if kind == FORMAT else ()
+    keys += ("boundary", "gap") if kind == FORMAT_GAPS else ("sequence",) if kind == FORMAT else ()
     missing = [key for key in keys if key not in data]
     if missing:
         raise InputError(path, f"the model file lacks {', '.join(missing)}",
@@ -233,6 +287,20 @@ def load_model(path=None) -> SpeakerModel:
                            [w[2] for w in words], cues[:, 1], [w[3] for w in words], cues[:, 2],
                            numbers["position"]])
     decoder = numbers["decoder"]
+    if kind == FORMAT:
+        if decoder["labels"] != list(crf.LABELS):
+            raise InputError(path, f"CRF labels {decoder['labels']} differ from this code's {list(crf.LABELS)}")
+        return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
+                            char_vocabulary=[c[0] for c in chars], coef=coef,
+                            intercept=numbers["classifier"]["intercept"], a=numbers["classifier"]["a"],
+                            b=numbers["classifier"]["b"], prior_guest=decoder["prior_guest"],
+                            crf_vocabulary=[row[0] for row in numbers["sequence"]],
+                            crf_weights=[row[1:] for row in numbers["sequence"]],
+                            crf_block_weight=decoder["block_weight"],
+                            crf_transitions=[[-np.inf if x is None else x for x in row] for row in decoder["transitions"]],
+                            start_offset=decoder["start_offset"],
+                            version={k: v for k, v in version.items() if k not in ("code_version", "weights_sha256")},
+                            notes=data.get("notes", {}))
     if kind == FORMAT_BLOCKS:
         return SpeakerModel(half=numbers["window"]["half"], word_vocabulary=[w[0] for w in words],
                             char_vocabulary=[c[0] for c in chars], coef=coef,
