@@ -13,7 +13,10 @@ Horvitz-Thompson totals of the frames add (stratification by frame; Horvitz and 
 documents were later re-segmented into host and guest turns by the speaker model
 (issue 13). Their rows were dropped (their turn ids no longer exist); the rows of its
 labelled interviews keep their inclusion probabilities, which stay valid for that domain.
-The caption documents form a frame of their own, ``corpus-v2-captions``.
+The caption documents form a frame of their own, ``corpus-v2-captions``. It is redrawn (same
+design, same random state) whenever a new speaker model re-cuts the caption documents, and
+its turns are coded again: in session 10 (speaker model /2) and in session 11 (model /3,
+the CRF), the earlier codes staying in the repository's history.
 """
 from __future__ import annotations
 
