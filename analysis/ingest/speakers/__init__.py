@@ -47,6 +47,10 @@ of labelled Lex Fridman episodes: host speech still leaks into the guest's turns
 model, block decoding, boundaries were typically 5-20 words off and interjections were absorbed.)
 
 **The third model (CRF over words, ``crf``)** has been scored on the converted held-out episodes and on
-the one caption file with speaker-change marks (``speakers --marker-check``, ``train.py``'s docstring);
-the caption documents have not yet been re-attributed and read with it.
+the one caption file with speaker-change marks (``speakers --marker-check``, ``train.py``'s docstring),
+applied to every caption document (session 11), and the same four documents were read with its
+boundaries (notebook 05, section 8): the rhythm of questions and answers is kept and there are far
+fewer stray one-word host turns (and a higher interviewer share), but the same kinds of errors
+remain (edges a phrase off, host passages inside answers, confident wrong turns), and the Dwarkesh
+Podcast document is still not attributed.
 """
