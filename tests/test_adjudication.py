@@ -116,6 +116,6 @@ def test_a_coded_turn_outside_the_sample_is_an_error():
                            "frame_stratum": "none", "inclusion_probability": [0.5], "split": "test", "n_tokens": [10]})
     coding = pd.DataFrame([{"doc_id": "d", "turn_id": t, "coder": "A", "coder_type": "model", **dict.fromkeys(THEMES, 0),
                             "note": ""} for t in (1, 2)])
-    with pytest.raises(ValueError, match="not in corpus/themes/sample.csv"):
+    with pytest.raises(ValueError, match="in neither corpus/themes/sample.csv nor corpus/themes/training_sample.csv"):
         coded_sample(turns, sample=sample, coding=coding, themes=THEMES,
                      adjudication=pd.DataFrame(columns=ADJUDICATION_COLUMNS))
