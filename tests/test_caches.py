@@ -194,3 +194,17 @@ def test_an_argument_that_cannot_be_hashed_is_computed_without_the_cache(disk_ca
     cached(frame)
     cached(frame)
     assert len(CALLS) == 2
+
+
+def test_feature_dict_lists_are_keyed_by_value_fast_and_exactly():
+    features = [{"lemma:gpu": 1.0, "rule:x": 5.0}, {"lemma:talk": 1.0}]
+    same = [{"rule:x": 5.0, "lemma:gpu": 1.0}, {"lemma:talk": 1.0}]  # equal dicts, other key order
+    assert diskcache._is_feature_dicts(features)
+    assert diskcache._value_digest(features) == diskcache._value_digest(same)
+    for changed in ([{"lemma:gpu": 1.0, "rule:x": 0.0}, {"lemma:talk": 1.0}],
+                    [{"lemma:gpu": 1.0, "rule:x": 5.0}, {"lemma:talks": 1.0}],
+                    [{"lemma:gpu": 1.0, "rule:x": 5.0}]):
+        assert diskcache._value_digest(changed) != diskcache._value_digest(features)
+    # a list of dicts holding other values is hashed the general way, never wrongly as feature dicts
+    assert not diskcache._is_feature_dicts([{"a": "text"}])
+    assert diskcache._value_digest([{"a": "x"}]) != diskcache._value_digest([{"a": "y"}])
