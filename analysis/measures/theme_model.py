@@ -101,6 +101,23 @@ def _fit_predict(train_x, train_y, test_x, random_state: int, c: float = C,
 USES = ("sample", "training", "apply")
 
 
+def model_table(parts, themes, *, rule_weight: float = None) -> tuple[pd.DataFrame, list[dict]]:
+    """The table and feature dicts :func:`model_probabilities` reads, stacked from ``parts``:
+    ``(turns, their rule hits, use)`` triples in order (empty or None turns are skipped).
+    ``apply`` turns are uncoded: their theme columns are set to 0 and never fitted on. The
+    ``weight`` column is kept when the first part has one."""
+    parts = [(t.reset_index(drop=True), h.reset_index(drop=True), use) for t, h, use in parts
+             if t is not None and len(t)]
+    columns = ["doc_id", "split", "use", *themes, *(["weight"] if "weight" in parts[0][0].columns else [])]
+    frames, features = [], []
+    for turns, hits, use in parts:
+        if use == "apply":
+            turns = turns.assign(**dict.fromkeys(themes, 0))
+        frames.append(turns.assign(use=use).reindex(columns=columns))
+        features += turn_features(turns, hits, themes, rule_weight=rule_weight)
+    return pd.concat(frames, ignore_index=True), features
+
+
 @disk_cached("theme-model")  # 50 logistic fits per theme: read back by the next process (analysis.core.diskcache)
 def model_probabilities(coded: pd.DataFrame, features: list[dict], themes, *, random_state: int = 0,
                         c: float = C, class_weight=CLASS_WEIGHT) -> pd.DataFrame:
@@ -215,16 +232,9 @@ def option_grid(coded: pd.DataFrame, rule_hits: pd.DataFrame, themes, options=OP
     part = coded[dev].reset_index(drop=True)
     hits = rule_hits[dev].reset_index(drop=True)
     weights = part["weight"].to_numpy() if "weight" in part.columns else None
-    columns = ["doc_id", "split", "use", *themes, *(["weight"] if weights is not None else [])]
-    frame = part.assign(use="sample")[columns]
-    if training is not None and len(training):
-        frame = pd.concat([frame, training.reset_index(drop=True).assign(use="training").reindex(columns=columns)],
-                          ignore_index=True)
     rows = []
     for c, class_weight, rule_weight in options:
-        features = turn_features(part, hits, themes, rule_weight=rule_weight)
-        if len(frame) > len(part):
-            features += turn_features(training.reset_index(drop=True), training_hits.reset_index(drop=True), themes,
+        frame, features = model_table([(part, hits, "sample"), (training, training_hits, "training")], themes,
                                       rule_weight=rule_weight)
         probabilities = model_probabilities(frame, features, themes, random_state=random_state, c=c,
                                             class_weight=class_weight)

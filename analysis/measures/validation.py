@@ -60,7 +60,7 @@ from analysis.measures.adjudication import load_adjudication, reference_table
 from analysis.measures.coding import load_coding, load_quote_coding, load_sample
 from analysis.measures.rule_hits import rule_theme_hits
 from analysis.measures.sampling import frame_design
-from analysis.measures.theme_model import choose_method, model_probabilities, predictions, turn_features
+from analysis.measures.theme_model import choose_method, model_probabilities, model_table, predictions
 from analysis.measures.theme_splits import split_map
 from analysis.measures.training_sample import load_training_sample
 from analysis.stats.measurement import design_weights, weighted_metrics
@@ -430,13 +430,14 @@ def chosen_instrument(turns: pd.DataFrame, coded: pd.DataFrame, training: pd.Dat
     turns = turns.reset_index(drop=True)
     coded_hits = rule_theme_hits(coded)
     coded_flags = (coded_hits[themes] > 0).astype(int)
-    turn_flags = (rule_theme_hits(turns)[themes] > 0).astype(int).reset_index(drop=True)
+    turn_hits = rule_theme_hits(turns)
+    turn_flags = (turn_hits[themes] > 0).astype(int).reset_index(drop=True)
     if not (coded["split"] == "development").any():
         return ChosenInstrument(turn_flags, coded_flags.copy(), dict.fromkeys(themes, "rules"), coded_flags, None)
     splits = split_map()
     apply = turns.assign(split=[splits.get(doc, "user") for doc in turns["doc_id"]])
     coded_probability, turn_probability = _model_probabilities_with(coded, coded_hits, training, apply,
-                                                                    random_state)
+                                                                    random_state, apply_hits=turn_hits)
     coded_model, turn_model = predictions(coded_probability), predictions(turn_probability)
     weights = (coded["weight"].to_numpy() if "weight" in coded.columns
                else design_weights(coded["inclusion_probability"]))
@@ -449,22 +450,16 @@ def chosen_instrument(turns: pd.DataFrame, coded: pd.DataFrame, training: pd.Dat
     return ChosenInstrument(turn_flags, coded_flags, chosen, coded_rules, coded_model)
 
 
-def _model_probabilities_with(coded, coded_hits, training, apply, random_state):
+def _model_probabilities_with(coded, coded_hits, training, apply, random_state, apply_hits=None):
     """The model's probabilities for ``coded`` and for the ``apply`` turns (or None), from one
-    fit that also uses the coded ``training`` turns (:func:`model_probabilities`, ``use``)."""
+    fit that also uses the coded ``training`` turns (:func:`model_probabilities`, ``use``).
+    ``apply_hits``: the apply turns' rule hits when already computed."""
     themes = coded.attrs["themes"]
-    parts = [(coded, coded_hits, "sample"), (training, None, "training"), (apply, None, "apply")]
-    frames, features = [], []
-    for part, hits, use in parts:
-        if part is None or not len(part):
-            continue
-        part = part.reset_index(drop=True)
-        if use == "apply":
-            part = part.assign(**{theme: 0 for theme in themes})  # uncoded: never fitted on
-        frames.append(part.assign(use=use))
-        features += turn_features(part, rule_theme_hits(part) if hits is None else hits, themes)
-    columns = ["doc_id", "split", "use", *themes, *(["weight"] if "weight" in coded.columns else [])]
-    frame = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+    training_hits = rule_theme_hits(training) if training is not None and len(training) else None
+    if apply is not None and apply_hits is None:
+        apply_hits = rule_theme_hits(apply)
+    frame, features = model_table([(coded, coded_hits, "sample"), (training, training_hits, "training"),
+                                   (apply, apply_hits, "apply")], themes)
     probabilities = model_probabilities(frame, features, themes, random_state=random_state)
 
     def rows(start, stop):
