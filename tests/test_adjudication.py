@@ -46,6 +46,18 @@ def test_reference_single_agreed_pending_and_adjudicated(coding):
     assert len(disagreements(coding, adjudication=adjudication, include_done=True)) == 1
 
 
+def test_first_coder_is_the_first_listed_and_types_can_mix(coding):
+    # rows listed B first: B is the turn's first coder, whatever the alphabet says
+    reordered = pd.concat([coding[coding["coder"] == "B"], coding[coding["coder"] == "A"]], ignore_index=True)
+    reordered.loc[reordered["coder"] == "A", "coder_type"] = "human"
+    reordered.attrs["themes"] = ["X", "Y"]
+    table = reference_table(reordered).set_index("turn_id")
+    assert table.loc[3, "X"] == 0 and table.loc[3, "coder"] == "B + A"   # pending -> B's code
+    assert table["coder_type"].tolist() == ["human", "mixed", "mixed", "model"]
+    assert table.loc[2, "pending"] == 0 and table.loc[2, "adjudicated"] == 0 and table.loc[4, "n_coders"] == 1
+    assert disagreements(reordered)["codes"].tolist() == ["B=0; A=1"]
+
+
 def test_adjudicating_an_agreement_is_refused(coding):
     wrong = pd.DataFrame([{"doc_id": "d", "turn_id": 2, "theme": "X", "adjudicator": "C",
                            "adjudicator_type": "model", "code": 0, "rule": "r", "line": 2}])

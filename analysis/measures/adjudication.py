@@ -38,6 +38,16 @@ def _coders(coding: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(coding["coder"]))
 
 
+def _code_spread(coding: pd.DataFrame, themes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coding table ranked by (doc_id, turn_id, coder order), and per turn whether its
+    coders disagree on each theme (``True`` where the smallest and largest code differ)."""
+    order = {c: i for i, c in enumerate(_coders(coding))}
+    ranked = (coding.assign(_order=coding["coder"].map(order))
+              .sort_values(["doc_id", "turn_id", "_order"], kind="stable"))
+    by_turn = ranked.groupby(["doc_id", "turn_id"], sort=True)[themes]
+    return ranked, by_turn.max() != by_turn.min()
+
+
 def disagreements(coding: pd.DataFrame, themes=None, adjudication: pd.DataFrame | None = None, *,
                   include_done: bool = False) -> pd.DataFrame:
     """The (turn, theme) pairs on which the coders of a turn disagree, one row each, sorted by
@@ -46,19 +56,17 @@ def disagreements(coding: pd.DataFrame, themes=None, adjudication: pd.DataFrame 
     fill (filled from ``adjudication`` where a decision exists). Decided pairs are left out
     unless ``include_done``."""
     themes = list(themes or coding.attrs["themes"])
-    order = {c: i for i, c in enumerate(_coders(coding))}
     done = {}
     if adjudication is not None and len(adjudication):
         done = {(d, int(t), th): row for d, t, th, row in zip(adjudication["doc_id"], adjudication["turn_id"],
                                                               adjudication["theme"],
                                                               adjudication.to_dict("records"))}
+    ranked, differ = _code_spread(coding, themes)
+    turns = ranked.set_index(["doc_id", "turn_id"]).sort_index(kind="stable")
     rows = []
-    multi = coding.groupby(["doc_id", "turn_id"], sort=True).filter(lambda g: g["coder"].nunique() > 1)
-    for (doc_id, turn_id), part in multi.groupby(["doc_id", "turn_id"], sort=True):
-        part = part.sort_values("coder", key=lambda s: s.map(order))
-        for theme in themes:
-            if part[theme].nunique() < 2:
-                continue
+    for (doc_id, turn_id), flags in differ[differ.any(axis=1)].iterrows():
+        part = turns.loc[[(doc_id, turn_id)]]
+        for theme in (t for t in themes if flags[t]):
             key = (doc_id, int(turn_id), theme)
             if key in done and not include_done:
                 continue
@@ -131,32 +139,25 @@ def reference_table(coding: pd.DataFrame, adjudication: pd.DataFrame | None = No
                              "(or it is not double-coded)", line=rec.get("line"),
                              hint="adjudicate only the pairs `python -m analysis adjudicate` lists")
         decided[key] = int(rec["code"])
-    order = {c: i for i, c in enumerate(_coders(coding))}
-    rows, n_pending = [], 0
-    ranked = coding.assign(_order=coding["coder"].map(order)).sort_values(["doc_id", "turn_id", "_order"])
-    for (doc_id, turn_id), part in ranked.groupby(["doc_id", "turn_id"], sort=True):
-        coders, types = list(part["coder"]), list(dict.fromkeys(part["coder_type"]))
-        rec = {"doc_id": doc_id, "turn_id": int(turn_id), "coder": " + ".join(coders),
-               "coder_type": types[0] if len(types) == 1 else "mixed", "n_coders": len(coders),
-               "adjudicated": 0, "pending": 0}
-        for theme in themes:
-            values = part[theme].to_numpy()
-            key = (doc_id, int(turn_id), theme)
-            if len(set(values)) == 1:
-                rec[theme] = int(values[0])
-            elif key in decided:
-                rec[theme] = decided[key]
-                rec["adjudicated"] += 1
-            elif pending == "error":
-                raise ValueError(f"{doc_id} #{turn_id} {theme}: the coders disagree and no adjudication exists; "
-                                 f"add it to {path} (`python -m analysis adjudicate` lists them)")
-            else:
-                rec[theme] = int(values[0])
-                rec["pending"] += 1
-                n_pending += 1
-        rows.append(rec)
-    table = pd.DataFrame(rows, columns=["doc_id", "turn_id", "coder", "coder_type", *themes, "n_coders",
-                                        "adjudicated", "pending"])
-    table[themes] = table[themes].astype(np.int64)
+    ranked, differ = _code_spread(coding, themes)
+    by_turn = ranked.groupby(["doc_id", "turn_id"], sort=True)
+    table = by_turn[themes].first().astype(np.int64)   # the agreed code, or the first coder's
+    adjudicated = pd.DataFrame(False, index=table.index, columns=themes)
+    for (doc_id, turn_id, theme), code in decided.items():
+        table.loc[(doc_id, turn_id), theme] = code
+        adjudicated.loc[(doc_id, turn_id), theme] = True
+    pending_pairs = differ & ~adjudicated
+    if pending == "error" and pending_pairs.to_numpy().any():
+        (doc_id, turn_id), flags = next(iter(pending_pairs[pending_pairs.any(axis=1)].iterrows()))
+        theme = next(t for t in themes if flags[t])
+        raise ValueError(f"{doc_id} #{turn_id} {theme}: the coders disagree and no adjudication exists; "
+                         f"add it to {path} (`python -m analysis adjudicate` lists them)")
+    types = by_turn["coder_type"].first().where(by_turn["coder_type"].nunique() == 1, "mixed")
+    table = table.assign(coder=by_turn["coder"].agg(" + ".join), coder_type=types, n_coders=by_turn.size(),
+                         adjudicated=adjudicated.sum(axis=1), pending=pending_pairs.sum(axis=1)).reset_index()
+    n_pending = int(pending_pairs.to_numpy().sum())
+    counts = {column: table[column].astype(int) for column in ("turn_id", "n_coders", "adjudicated", "pending")}
+    table = table.assign(**counts)[["doc_id", "turn_id", "coder", "coder_type", *themes, "n_coders",
+                                    "adjudicated", "pending"]]
     table.attrs.update(themes=themes, pending=n_pending, adjudicated=len(decided))
     return table
