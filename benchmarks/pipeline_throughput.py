@@ -25,7 +25,10 @@ What each side does:
 
 In parallel, the documents go one per task (``--documents-per-task``), largest first, to two
 worker processes (each takes the next when it is done); each worker clears its memos at its first document of a run, so
-each process's run is cold, as the one-core run is. The bags come back in document order and
+each process's run is cold, as the one-core run is. The workers are given the texts once, when
+they start (as extraction workers read their own files), and a task names its documents by
+index, so a run does not pickle 2.5 MB of text through a pipe to the workers; the bags do come
+back through it, as extraction's results do. The bags come back in document order and
 are checked once against the one-process bags (counts and key order). The CPU seconds of the
 busiest process are printed beside the wall time: on a machine where other jobs take the
 cores, the wall ratio measures them, not the pipeline (CPU seconds leave out the waiting for
@@ -89,15 +92,19 @@ def sklearn_pipeline(documents: list[str]):
     return CountVectorizer().fit_transform(documents)
 
 
-def _warm_up_worker() -> None:
-    """Per-process set-up (lemma dictionary, phrase matcher), done once when a worker starts."""
-    project_pipeline(["load the lemma dictionary and build the phrase matcher"])
-
-
+_DOCUMENTS: list[str] = []
 _RUN_SEEN = None
 
 
-def _project_documents(run: int, texts: list[str]):
+def _start_worker(documents: list[str]) -> None:
+    """Per-process set-up, done once when a worker starts: keep the texts; load the lemma
+    dictionary and build the phrase matcher."""
+    global _DOCUMENTS
+    _DOCUMENTS = documents
+    project_pipeline(["load the lemma dictionary and build the phrase matcher"])
+
+
+def _project_documents(run: int, indices: list[int]):
     """A task of a worker process during parallel run ``run``: the worker forgets its memos at
     its first task of each run (every run is cold in every process, as a sequential cold run
     is) and keeps them for its next tasks of the same run (as a sequential run does).
@@ -107,7 +114,7 @@ def _project_documents(run: int, texts: list[str]):
     if run != _RUN_SEEN:
         forget_memoised_work()
         _RUN_SEEN = run
-    bags = [lemmatize_counts(count_tokens(text, "en"), "en") for text in texts]
+    bags = [lemmatize_counts(count_tokens(_DOCUMENTS[i], "en"), "en") for i in indices]
     return bags, os.getpid(), time.process_time() - start
 
 
@@ -126,15 +133,15 @@ def tasks_of(n_documents: int, sizes, per_task: int) -> list[list[int]]:
 def parallel_pipeline(pool: ProcessPoolExecutor, per_task: int = 1):
     """The project pipeline over documents in the pool's worker processes, ``per_task`` documents
     per task, heaviest first (each worker takes the next task when it is done: the load balances
-    itself whatever a document costs), bags gathered back in document order. ``run.cpu`` records,
-    per run, the CPU seconds of the busiest worker."""
+    itself whatever a document costs), bags gathered back in document order. The workers hold the
+    texts (:func:`_start_worker`); ``run`` must be given the same list. ``run.cpu`` records, per
+    run, the CPU seconds of the busiest worker."""
     runs = itertools.count(1)
 
     def run(documents):
         tasks = tasks_of(len(documents), [len(d) for d in documents], per_task)
         bags, cpu = [None] * len(documents), {}
-        results = pool.map(_project_documents, itertools.repeat(next(runs)),
-                           ([documents[i] for i in task] for task in tasks))
+        results = pool.map(_project_documents, itertools.repeat(next(runs)), tasks)
         for task, (task_bags, pid, seconds) in zip(tasks, results):
             for i, bag in zip(task, task_bags):
                 bags[i] = bag
@@ -210,7 +217,7 @@ def main() -> None:
     print(f"with the memos kept from earlier runs, as in a notebook session: {med(warm):.3f} s, "
           f"ratio median {hot[0]:.2f} (range {hot[1]:.2f}-{hot[2]:.2f})")
     workers = min(2, os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, initializer=_warm_up_worker) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(documents,)) as pool:
         run_parallel = parallel_pipeline(pool, args.documents_per_task)
         same = ([list(bag.items()) for bag in run_parallel(documents)]
                 == [list(bag.items()) for bag in project_pipeline(documents)])
